@@ -1,0 +1,307 @@
+import { ConvArgumentError, DeviceLostError, GpuValidationError, LimitError, MecError, OutOfMemoryError } from './errors';
+import { BufferManager, type BufferRole, type BufferStats, kUsage } from './gpu/buffers';
+import { adapterDescription, type AdapterRequest, requestDevice } from './gpu/device';
+import { foldWorkgroups } from './gpu/grid';
+import { getPipeline } from './gpu/pipelines';
+import { packStruct } from './gpu/uniforms';
+import {
+  type Algorithm,
+  type ConcreteAlgorithm,
+  type ConvOptions,
+  type ConvParams,
+  inputElements,
+  kAlgorithms,
+  normalizeConvParams,
+  outputElements,
+  outputShape,
+  type Shape4,
+  weightElements,
+} from './params';
+import { chooseAlgorithm, kPlans } from './plans/choose';
+import { type ConvBuffers, type Pass, type WorkspaceBuffer, workspaceElements } from './plans/types';
+import { GpuTensor, type TensorOwner } from './tensor';
+
+/** Data for conv2d: a Float32Array (uploaded for the call), a GPUBuffer (never written), or a GpuTensor. */
+export type TensorData = Float32Array | GPUBuffer | GpuTensor;
+
+export interface Conv2dOptions extends ConvOptions {
+  /** k_c values added before the activation. */
+  bias?: TensorData;
+  /** default 'auto'. */
+  algorithm?: Algorithm;
+}
+
+export interface EngineOptions extends AdapterRequest {
+  /** Use this device instead of requesting one; the engine then never destroys it. */
+  device?: GPUDevice;
+  /** Bytes of released buffers kept for reuse; default 256 MiB. 0 disables pooling. */
+  poolBytes?: number;
+}
+
+export interface ConvPlan {
+  algorithm: ConcreteAlgorithm;
+  params: ConvParams;
+  workspace: WorkspaceBuffer[];
+  workspaceBytes: number;
+  outputShape: Shape4;
+}
+
+const kDefaultPoolBytes = 256 * 2 ** 20;
+const kBytesPerElement = 4;
+/** GPUMapMode.READ, spelled out so Node needs no WebGPU globals. */
+const kMapRead = 0x0001;
+
+function isGpuBuffer(v: unknown): v is GPUBuffer {
+  return !!v && typeof v === 'object' && typeof (v as GPUBuffer).getMappedRange === 'function' && typeof (v as GPUBuffer).usage === 'number';
+}
+
+/** Create an engine on a new device (or the given one). */
+export async function createConvEngine(options: EngineOptions = {}): Promise<ConvEngine> {
+  if (options.poolBytes !== undefined && !(Number.isSafeInteger(options.poolBytes) && options.poolBytes >= 0)) {
+    throw new ConvArgumentError('options.poolBytes', options.poolBytes, 'must be a non-negative integer');
+  }
+  const owned = !options.device;
+  const device = options.device ?? (await requestDevice(options));
+  return new ConvEngine(device, owned, options.poolBytes ?? kDefaultPoolBytes);
+}
+
+/** Runs convolutions on one device: owns its buffers (pooled) and sees its loss. */
+export class ConvEngine implements TensorOwner {
+  private readonly buffers: BufferManager;
+  private lostError: DeviceLostError | undefined;
+  private destroyed = false;
+  /** Resolves with the typed error when the device is lost (never rejects). */
+  readonly lost: Promise<DeviceLostError>;
+
+  constructor(
+    readonly device: GPUDevice,
+    private readonly ownsDevice: boolean,
+    poolBytes: number = kDefaultPoolBytes,
+  ) {
+    this.buffers = new BufferManager(device, poolBytes);
+    this.lost = device.lost.then((info) => {
+      this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device is gone');
+      return this.lostError;
+    });
+  }
+
+  /** The adapter behind this engine, for reports. */
+  get adapter(): string {
+    return adapterDescription(this.device);
+  }
+
+  /** Validate shapes and options and say what would run: algorithm, workspace, output shape. */
+  plan(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions = {}): ConvPlan {
+    const algorithm = options.algorithm ?? 'auto';
+    if (!kAlgorithms.includes(algorithm)) {
+      throw new ConvArgumentError('options.algorithm', algorithm, `must be one of ${kAlgorithms.map((a) => `'${a}'`).join(', ')}`);
+    }
+    const params = normalizeConvParams(xShape, wShape, options, options.bias !== undefined);
+    const chosen = chooseAlgorithm(params, algorithm);
+    const workspace = kPlans[chosen].workspace(params);
+    return { algorithm: chosen, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params) };
+  }
+
+  /** Exact bytes of temporary GPU memory `algorithm` creates for this convolution (MEC.md formulas). */
+  workspaceBytes(algorithm: Algorithm, xShape: readonly number[], wShape: readonly number[], options: ConvOptions = {}): number {
+    return this.plan(xShape, wShape, { ...options, algorithm }).workspaceBytes;
+  }
+
+  /** Upload data as a GPU tensor of the given shape. */
+  upload(data: Float32Array, shape: readonly number[]): GpuTensor {
+    this.checkUsable();
+    if (!(data instanceof Float32Array)) throw new ConvArgumentError('data', data, 'must be a Float32Array');
+    if (!Array.isArray(shape) || shape.length !== 4 || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
+      throw new ConvArgumentError('shape', shape, 'must be 4 positive integers');
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== size) throw new ConvArgumentError('data', data, `length must equal the shape's product ${size}`);
+    const buffer = this.buffers.acquire(data.byteLength, kUsage.STORAGE | kUsage.COPY_SRC | kUsage.COPY_DST, 'input', 'upload');
+    this.device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
+    return new GpuTensor(this, buffer, shape as unknown as Shape4);
+  }
+
+  /**
+   * 2-D convolution. x is NHWC with HWIO weights, or NCHW with OIHW weights (options.layout).
+   * Returns the output on the GPU; read it with `await y.read()` and free it with `y.destroy()`.
+   */
+  async conv2d(x: TensorData, xShape: readonly number[], w: TensorData, wShape: readonly number[], options: Conv2dOptions = {}): Promise<GpuTensor> {
+    this.checkUsable();
+    const plan = this.plan(xShape, wShape, options);
+    const p = plan.params;
+    this.checkData('x', x, inputElements(p));
+    this.checkData('w', w, weightElements(p));
+    if (options.bias !== undefined) this.checkData('options.bias', options.bias, p.outC);
+    const ioBytes = [inputElements(p), weightElements(p), p.outC, outputElements(p)].map((e) => e * kBytesPerElement);
+    this.checkBindingSizes([
+      ['x', ioBytes[0]],
+      ['w', ioBytes[1]],
+      ['output', ioBytes[3]],
+      ...plan.workspace.map((b): [string, number] => [`workspace ${b.name}`, b.elements * kBytesPerElement]),
+    ]);
+
+    const totalBytes = ioBytes.reduce((a, b) => a + b, 0) + plan.workspaceBytes;
+    // Buffers are created inside error scopes so an allocation failure becomes a typed error.
+    const held: GPUBuffer[] = [];
+    const acquire = (bytes: number, usage: number, role: BufferRole, label: string) => {
+      const b = this.buffers.acquire(bytes, usage, role, label);
+      held.push(b);
+      return b;
+    };
+    const storage = kUsage.STORAGE | kUsage.COPY_DST;
+    let y: GPUBuffer | undefined;
+    let passes!: Pass[];
+        this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    try {
+      const bind = (name: string, data: TensorData, bytes: number, role: BufferRole): GPUBuffer => {
+        if (data instanceof Float32Array) {
+          const b = acquire(bytes, storage, role, `conv2d.${name}`);
+          this.device.queue.writeBuffer(b, 0, data as Float32Array<ArrayBuffer>);
+          return b;
+        }
+        return data instanceof GpuTensor ? data.buffer : data;
+      };
+      const xb = bind('x', x, ioBytes[0], 'input');
+      const wb = bind('w', w, ioBytes[1], 'weights');
+      const biasb = options.bias !== undefined ? bind('bias', options.bias, ioBytes[2], 'bias') : wb;
+      y = this.buffers.acquire(ioBytes[3], kUsage.STORAGE | kUsage.COPY_SRC, 'output', `conv2d.${plan.algorithm}.y`);
+      const workspace = plan.workspace.map((b) => acquire(b.elements * kBytesPerElement, kUsage.STORAGE, 'workspace', b.name));
+      const io: ConvBuffers = { x: xb, w: wb, bias: biasb, y, workspace };
+      passes = kPlans[plan.algorithm].passes(p, io);
+    } finally {
+      await this.popScopes(plan.algorithm, held.concat(y ?? []), totalBytes);
+    }
+
+    try {
+      const pipelines = await Promise.all(passes.map((pass) => getPipeline(this.device, { name: pass.name, code: pass.code, constants: pass.constants })));
+      this.checkUsable();
+      this.device.pushErrorScope('out-of-memory');
+      this.device.pushErrorScope('validation');
+      let scopes: Promise<void>;
+      try {
+        const encoder = this.device.createCommandEncoder({ label: `conv2d.${plan.algorithm}` });
+        const computePass = encoder.beginComputePass({ label: `conv2d.${plan.algorithm}` });
+        const maxPerDim = this.device.limits.maxComputeWorkgroupsPerDimension;
+        passes.forEach((pass, i) => {
+          const data = packStruct(pass.code, pass.struct, pass.uniforms);
+          const uniform = acquire(data.byteLength, kUsage.UNIFORM | kUsage.COPY_DST, 'uniform', `${pass.name}.uniforms`);
+          this.device.queue.writeBuffer(uniform, 0, data);
+          const entries: GPUBindGroupEntry[] = pass.bindings.map((buffer, binding) => ({ binding, resource: { buffer } }));
+          entries.push({ binding: entries.length, resource: { buffer: uniform } });
+          const bindGroup = this.device.createBindGroup({ label: pass.name, layout: pipelines[i].getBindGroupLayout(0), entries });
+          computePass.setPipeline(pipelines[i]);
+          computePass.setBindGroup(0, bindGroup);
+          computePass.dispatchWorkgroups(...this.fold(pass.name, pass.workgroups, maxPerDim));
+        });
+        computePass.end();
+        this.device.queue.submit([encoder.finish()]);
+      } finally {
+        scopes = this.popScopes(plan.algorithm, held.concat(y), totalBytes);
+      }
+      await scopes;
+    } catch (e) {
+      if (y) this.buffers.destroy(y);
+      throw e;
+    } finally {
+      // Queue order makes the workspace safe to reuse for the next submit right away.
+      for (const b of held) this.buffers.release(b);
+    }
+    return new GpuTensor(this, y, plan.outputShape);
+  }
+
+  /** Bytes created per role, live buffers and pooled bytes. */
+  stats(): BufferStats {
+    return this.buffers.stats();
+  }
+
+  /** Free pooled buffers; optionally set a new pool limit. */
+  trim(poolBytes?: number): void {
+    this.buffers.trim(poolBytes);
+  }
+
+  /** Free every buffer this engine created (outputs included) and the device if the engine made it. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.buffers.destroyAll();
+    if (this.ownsDevice) this.device.destroy();
+  }
+
+  async readTensor(tensor: GpuTensor): Promise<Float32Array> {
+    this.checkUsable();
+    if (tensor.isDestroyed || !this.buffers.isLive(tensor.buffer)) throw new MecError('read(): the tensor was destroyed');
+    const bytes = tensor.size * kBytesPerElement;
+    const staging = this.buffers.acquire(bytes, kUsage.MAP_READ | kUsage.COPY_DST, 'readback', 'read');
+    const encoder = this.device.createCommandEncoder({ label: 'read' });
+    encoder.copyBufferToBuffer(tensor.buffer, 0, staging, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      await staging.mapAsync(kMapRead, 0, bytes);
+    } catch (e) {
+      this.buffers.destroy(staging);
+      throw this.lostError ?? (await this.lostNow()) ?? new GpuValidationError(`read(): mapping failed: ${(e as Error).message}`);
+    }
+    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    this.buffers.release(staging);
+    return out;
+  }
+
+  destroyTensor(tensor: GpuTensor): void {
+    this.buffers.destroy(tensor.buffer);
+  }
+
+  private async lostNow(): Promise<DeviceLostError | undefined> {
+    // The lost promise may settle a moment after the failure it caused.
+    return Promise.race([this.lost, new Promise<undefined>((r) => setTimeout(r, 50))]);
+  }
+
+  private checkUsable(): void {
+    if (this.lostError) throw this.lostError;
+    if (this.destroyed) throw new MecError('this ConvEngine was destroyed; create a new one');
+  }
+
+  private checkData(name: string, data: unknown, elements: number): void {
+    const bytes = elements * kBytesPerElement;
+    if (data instanceof Float32Array) {
+      if (data.length !== elements) throw new ConvArgumentError(name, data, `length must equal the shape's product ${elements}`);
+    } else if (data instanceof GpuTensor) {
+      if (data.device !== this.device) throw new ConvArgumentError(name, data, "belongs to another device than this engine's");
+      if (data.isDestroyed) throw new ConvArgumentError(name, data, 'was destroyed');
+      if (data.size !== elements) throw new ConvArgumentError(name, data, `has ${data.size} elements, needs ${elements}`);
+    } else if (isGpuBuffer(data)) {
+      if (!(data.usage & kUsage.STORAGE)) throw new ConvArgumentError(name, data, 'needs GPUBufferUsage.STORAGE');
+      if (data.size < bytes) throw new ConvArgumentError(name, data, `has ${data.size} bytes, needs at least ${bytes}`);
+    } else {
+      throw new ConvArgumentError(name, data, 'must be a Float32Array, a GPUBuffer or a GpuTensor');
+    }
+  }
+
+  private checkBindingSizes(buffers: [string, number][]): void {
+    const { maxStorageBufferBindingSize, maxBufferSize } = this.device.limits;
+    for (const [what, bytes] of buffers) {
+      if (bytes > maxBufferSize) throw new LimitError(`${what} (${bytes} bytes)`, bytes, 'maxBufferSize', maxBufferSize);
+      if (bytes > maxStorageBufferBindingSize) {
+        throw new LimitError(`${what} (${bytes} bytes)`, bytes, 'maxStorageBufferBindingSize', maxStorageBufferBindingSize);
+      }
+    }
+  }
+
+  private fold(name: string, workgroups: number, maxPerDim: number): [number, number, number] {
+    if (workgroups > maxPerDim ** 3) throw new LimitError(`${name} workgroups`, workgroups, 'maxComputeWorkgroupsPerDimension^3', maxPerDim ** 3);
+    return foldWorkgroups(workgroups, maxPerDim);
+  }
+
+  /** Pop the two scopes pushed together; on an error free what the call made and throw it typed. */
+  private async popScopes(algorithm: string, made: GPUBuffer[], bytesNeeded: number): Promise<void> {
+    const validation = this.device.popErrorScope();
+    const oom = this.device.popErrorScope();
+    const [v, o] = await Promise.all([validation, oom]);
+    if (!v && !o) return;
+    for (const b of made) this.buffers.destroy(b);
+    if (this.lostError) throw this.lostError;
+    if (o) throw new OutOfMemoryError(`conv2d (${algorithm}): out of GPU memory with ${bytesNeeded} bytes of inputs, outputs and workspace: ${o.message}`, bytesNeeded);
+    throw new GpuValidationError(`conv2d (${algorithm}): ${v!.message}`);
+  }
+}

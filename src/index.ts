@@ -1,0 +1,29 @@
+export { createConvEngine, ConvEngine, type Conv2dOptions, type ConvPlan, type EngineOptions, type TensorData } from './engine';
+export { GpuTensor } from './tensor';
+export {
+  ConvArgumentError,
+  DeviceLostError,
+  GpuValidationError,
+  LimitError,
+  MecError,
+  NoAdapterError,
+  OutOfMemoryError,
+} from './errors';
+export {
+  convFlops,
+  normalizeConvParams,
+  outputShape,
+  type Activation,
+  type Algorithm,
+  type ConcreteAlgorithm,
+  type ConvOptions,
+  type ConvParams,
+  type Layout,
+  type Padding,
+  type Shape4,
+} from './params';
+export { conv2dReference } from './reference/conv2d';
+export { mecLoweredElements, mecIntermediateElements } from './plans/mec';
+export { im2colLoweredElements } from './plans/im2col';
+export { requestDevice, adapterDescription } from './gpu/device';
+export type { BufferStats } from './gpu/buffers';

@@ -1,0 +1,62 @@
+import depthwiseWgsl from '../../shaders/depthwise.wgsl?raw';
+import directWgsl from '../../shaders/direct.wgsl?raw';
+import { outputElements } from '../params';
+import { activationCode, type AlgorithmPlan, elementwiseWorkgroups, kElementwiseWorkgroup } from './types';
+
+/** Direct convolution: zero workspace, one output per invocation (any groups, both layouts). */
+export const direct: AlgorithmPlan = {
+  algorithm: 'direct',
+  workspace: () => [],
+  passes(p, io) {
+    const total = outputElements(p);
+    return [
+      {
+        name: 'Direct.conv',
+        code: directWgsl,
+        constants: {
+          WORKGROUP_SIZE: kElementwiseWorkgroup,
+          INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0,
+          ACTIVATION: activationCode(p),
+          HAS_BIAS: p.hasBias ? 1 : 0,
+        },
+        bindings: [io.x, io.w, io.bias, io.y],
+        struct: 'Conv',
+        uniforms: {
+          total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kH: p.kH, kW: p.kW,
+          outH: p.outH, outW: p.outW, outC: p.outC, outCPerGroup: p.outCPerGroup, strideH: p.strideH, strideW: p.strideW,
+          dilationH: p.dilationH, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft,
+        },
+        workgroups: elementwiseWorkgroups(total),
+      },
+    ];
+  },
+};
+
+/** Depthwise (groups = i_c, any channel multiplier): zero workspace. */
+export const depthwise: AlgorithmPlan = {
+  algorithm: 'depthwise',
+  workspace: () => [],
+  passes(p, io) {
+    const total = outputElements(p);
+    return [
+      {
+        name: 'Depthwise.conv',
+        code: depthwiseWgsl,
+        constants: {
+          WORKGROUP_SIZE: kElementwiseWorkgroup,
+          INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0,
+          ACTIVATION: activationCode(p),
+          HAS_BIAS: p.hasBias ? 1 : 0,
+        },
+        bindings: [io.x, io.w, io.bias, io.y],
+        struct: 'Depthwise',
+        uniforms: {
+          total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, multiplier: p.outCPerGroup, kH: p.kH, kW: p.kW,
+          outH: p.outH, outW: p.outW, outC: p.outC, strideH: p.strideH, strideW: p.strideW,
+          dilationH: p.dilationH, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft,
+        },
+        workgroups: elementwiseWorkgroups(total),
+      },
+    ];
+  },
+};

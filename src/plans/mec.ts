@@ -1,0 +1,124 @@
+import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
+import transposeWgsl from '../../shaders/transpose_output.wgsl?raw';
+import type { ConvParams } from '../params';
+import { gemmPass, outputStrides, weightsHwioPass, weightsWorkspace } from './gemm';
+import { type AlgorithmPlan, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
+
+/** Elements of MEC's L for all images: i_n · o_w · i_h · k_w · i_c, i_h the padded height (MEC.md, "Workspace"). */
+export function mecLoweredElements(p: ConvParams): number {
+  return p.batch * p.outW * p.paddedH * p.kW * p.inC;
+}
+
+/** Solution A's intermediate, the output in o_h × i_n × o_w × k_c order. */
+export function mecIntermediateElements(p: ConvParams): number {
+  return p.outH * p.batch * p.outW * p.outC;
+}
+
+function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
+  const total = mecLoweredElements(p);
+  return {
+    name: 'Mec.lower',
+    code: mecLowerWgsl,
+    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 },
+    bindings: [x, l],
+    struct: 'Lower',
+    uniforms: {
+      total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW,
+      outW: p.outW, paddedH: p.paddedH, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft,
+    },
+    workgroups: elementwiseWorkgroups(total),
+  };
+}
+
+/**
+ * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][i_h·k_w·i_c/g]:
+ * a row of L per output column, so output row h reads columns h·s_h·k_w·i_c onward (leading
+ * dimension i_h·k_w·i_c), and dilated kernel rows step d_h·k_w·i_c inside the row.
+ */
+function lView(p: ConvParams) {
+  const rowLength = p.kW * p.inCPerGroup;
+  const lda = p.paddedH * rowLength;
+  return {
+    lda,
+    aKInner: rowLength,
+    aKOuter: p.dilationH * rowLength,
+    hStride: p.strideH * rowLength,
+    imageStride: p.outW * lda,
+    groupStride: p.batch * p.outW * lda,
+    K: p.kH * rowLength,
+  };
+}
+
+function weightsFor(p: ConvParams, io: ConvBuffers, passes: Pass[]): GPUBuffer {
+  if (p.layout === 'NHWC') return io.w;
+  const hwio = io.workspace[io.workspace.length - 1];
+  passes.push(weightsHwioPass(p, io.w, hwio));
+  return hwio;
+}
+
+/** Solution B: i_n · o_h GEMMs of o_w × (k_h·k_w·i_c) × k_c, each writing O[n, h] in place. */
+export const mecB: AlgorithmPlan = {
+  algorithm: 'mec-b',
+  workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...weightsWorkspace(p)],
+  passes(p, io) {
+    const [l] = io.workspace;
+    const passes: Pass[] = [lowerPass(p, io.x, l)];
+    const w = weightsFor(p, io, passes);
+    const v = lView(p);
+    const out = outputStrides(p);
+    passes.push(
+      gemmPass(p, {
+        label: 'Mec.gemmB',
+        M: p.outW, N: p.outCPerGroup, K: v.K,
+        batch: [p.outH, p.batch, p.groups],
+        a: l, aStrides: [v.hStride, v.imageStride, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
+        b: w, bStrides: [0, 0, p.outCPerGroup], ldb: p.outC,
+        bias: io.bias, biasGroupStride: p.outCPerGroup,
+        c: io.y, cStrides: [out.row, out.image, out.group], cStrideM: out.m, cStrideN: out.n,
+      }),
+    );
+    return passes;
+  },
+};
+
+/**
+ * Solution A: o_h GEMMs, each over all i_n · o_w rows of L (images are contiguous, so the rows of
+ * every image form one matrix with the same leading dimension), into an o_h × i_n × o_w × k_c
+ * intermediate that a final pass transposes to the caller's layout.
+ */
+export const mecA: AlgorithmPlan = {
+  algorithm: 'mec-a',
+  workspace: (p): WorkspaceBuffer[] => [
+    { name: 'mec.L', elements: mecLoweredElements(p) },
+    { name: 'mec.intermediate', elements: mecIntermediateElements(p) },
+    ...weightsWorkspace(p),
+  ],
+  passes(p, io) {
+    const [l, t] = io.workspace;
+    const passes: Pass[] = [lowerPass(p, io.x, l)];
+    const w = weightsFor(p, io, passes);
+    const v = lView(p);
+    passes.push(
+      gemmPass(p, {
+        label: 'Mec.gemmA',
+        M: p.batch * p.outW, N: p.outCPerGroup, K: v.K,
+        batch: [p.outH, 1, p.groups],
+        a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
+        b: w, bStrides: [0, 0, p.outCPerGroup], ldb: p.outC,
+        bias: io.bias, biasGroupStride: p.outCPerGroup,
+        c: t, cStrides: [p.batch * p.outW * p.outC, 0, p.outCPerGroup], cStrideM: p.outC, cStrideN: 1,
+      }),
+    );
+    const total = mecIntermediateElements(p);
+    passes.push({
+      name: 'Mec.transposeA',
+      code: transposeWgsl,
+      constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, OUTPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 },
+      bindings: [t, io.y],
+      struct: 'Transpose',
+      uniforms: { total, batch: p.batch, outH: p.outH, outW: p.outW, outC: p.outC },
+      workgroups: elementwiseWorkgroups(total),
+    });
+    return passes;
+  },
+};

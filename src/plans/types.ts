@@ -1,0 +1,43 @@
+import type { ConcreteAlgorithm, ConvParams } from '../params';
+
+/** One workspace buffer a plan needs: its name (for labels and reports) and its size in f32 elements. */
+export interface WorkspaceBuffer {
+  name: string;
+  elements: number;
+}
+
+/** One dispatch: which shader, its specialisation, its bindings in order, its uniforms. */
+export interface Pass {
+  name: string;
+  code: string;
+  constants: Record<string, number>;
+  /** Storage bindings 0..n-1 in the shader's order; the uniform buffer is bound last. */
+  bindings: GPUBuffer[];
+  struct: string;
+  uniforms: Record<string, number>;
+  /** Workgroups to launch, as a 1-D count; the engine folds it into the grid limits. */
+  workgroups: number;
+}
+
+/** The buffers one convolution reads and writes, all on the engine's device. */
+export interface ConvBuffers {
+  x: GPUBuffer;
+  w: GPUBuffer;
+  /** Any buffer when there is no bias: the shaders never read it then. */
+  bias: GPUBuffer;
+  y: GPUBuffer;
+  /** One per WorkspaceBuffer of the plan, in the same order. */
+  workspace: GPUBuffer[];
+}
+
+/** What every algorithm answers: how much memory it needs, and what it records. */
+export interface AlgorithmPlan {
+  algorithm: ConcreteAlgorithm;
+  workspace(p: ConvParams): WorkspaceBuffer[];
+  passes(p: ConvParams, io: ConvBuffers): Pass[];
+}
+
+export const kElementwiseWorkgroup = 64;
+export const elementwiseWorkgroups = (total: number) => Math.ceil(total / kElementwiseWorkgroup);
+export const activationCode = (p: ConvParams) => ({ none: 0, relu: 1, relu6: 2 })[p.activation];
+export const workspaceElements = (buffers: WorkspaceBuffer[]) => buffers.reduce((s, b) => s + b.elements, 0);
