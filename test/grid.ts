@@ -1,0 +1,192 @@
+// The correctness grid, CTS style: one case body, cases generated from combinations of
+// kernel × stride × padding × dilation × groups × batch × channels × layout × epilogue, each
+// named after what it exercises. Shared by the Node suite and the headless-Chrome suite.
+import type { ConvEngine } from '../src/engine';
+import type { Activation, Algorithm, Layout, Padding } from '../src/params';
+import { normalizeConvParams } from '../src/params';
+import { conv2dReference } from '../src/reference/conv2d';
+
+export interface ConvCase {
+  name: string;
+  algorithm: Algorithm;
+  /** NHWC-style logical sizes; converted to the case's layout by xShape/wShape below. */
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  kH: number;
+  kW: number;
+  outC: number;
+  strides: [number, number];
+  dilations: [number, number];
+  padding: Padding;
+  groups: number;
+  layout: Layout;
+  bias: boolean;
+  activation: Activation;
+}
+
+type Layer = Omit<ConvCase, 'name' | 'algorithm'>;
+
+const kGemmAlgorithms: Algorithm[] = ['mec-a', 'mec-b', 'im2col', 'direct', 'auto'];
+
+const base: Layer = {
+  batch: 1, inH: 9, inW: 8, inC: 3, kH: 3, kW: 3, outC: 4, strides: [1, 1], dilations: [1, 1],
+  padding: 'valid', groups: 1, layout: 'NHWC', bias: false, activation: 'none',
+};
+
+function layers(): Layer[] {
+  const out: Layer[] = [];
+  const add = (l: Partial<Layer>) => out.push({ ...base, ...l });
+  // Kernels, square and rectangular, with valid and same padding and both layouts.
+  const kernels: [number, number][] = [[1, 1], [2, 2], [3, 3], [5, 5], [7, 7], [11, 11], [1, 3], [3, 1], [5, 2]];
+  kernels.forEach(([kH, kW], i) => {
+    const size = Math.max(kH, kW) + 4;
+    add({ kH, kW, inH: size + 1, inW: size, padding: 'valid', layout: i % 2 ? 'NCHW' : 'NHWC' });
+    add({ kH, kW, inH: size, inW: size + 2, padding: 'same', inC: 5, outC: 3, layout: i % 2 ? 'NHWC' : 'NCHW', bias: true });
+  });
+  // Strides 1–4, equal and unequal.
+  const strides: [number, number][] = [[1, 1], [2, 2], [3, 3], [4, 4], [1, 2], [3, 1], [2, 4]];
+  strides.forEach((s, i) => add({ strides: s, inH: 13, inW: 12, inC: 5, padding: i % 2 ? 'same' : 'valid', layout: i % 3 ? 'NHWC' : 'NCHW' }));
+  // Padding: valid, same (upper), same-lower, asymmetric explicit, with strides.
+  const paddings: Padding[] = ['valid', 'same', 'same-lower', [1, 0, 2, 1], [0, 2, 0, 3], [3, 3, 1, 0]];
+  paddings.forEach((padding, i) => {
+    add({ padding, strides: [2, 2], kH: 3, kW: 3, inH: 10, inW: 11 });
+    add({ padding, kH: 5, kW: 2, inH: 8, inW: 9, layout: 'NCHW', activation: i % 2 ? 'relu' : 'none' });
+  });
+  // Dilation 1–3, equal and unequal, with padding.
+  const dilations: [number, number][] = [[2, 2], [3, 3], [2, 1], [1, 3]];
+  dilations.forEach((d, i) => {
+    add({ dilations: d, inH: 12, inW: 13, inC: 3 });
+    add({ dilations: d, kH: 2, kW: 2, inH: 9, inW: 8, padding: 'same', strides: [2, 1], layout: i % 2 ? 'NCHW' : 'NHWC' });
+  });
+  // Groups: 2, 4, depthwise, depthwise × 2 (channel multiplier), with stride and padding.
+  add({ groups: 2, inC: 4, outC: 6 });
+  add({ groups: 2, inC: 6, outC: 4, padding: 'same', strides: [2, 2], layout: 'NCHW', bias: true });
+  add({ groups: 4, inC: 16, outC: 8, padding: 'same' });
+  add({ groups: 4, inC: 8, outC: 12, kH: 1, kW: 1, layout: 'NCHW' });
+  add({ groups: 5, inC: 5, outC: 5, padding: 'same' });
+  add({ groups: 16, inC: 16, outC: 16, strides: [2, 2], padding: 'same', bias: true, activation: 'relu6' });
+  add({ groups: 3, inC: 3, outC: 6, padding: [1, 1, 1, 1], layout: 'NCHW' });
+  add({ groups: 5, inC: 5, outC: 10, dilations: [2, 2], padding: 'same', bias: true });
+  // Batch 1–3 with channel counts that are not multiples of 4.
+  ([1, 3, 5, 16, 33] as const).forEach((inC, i) => {
+    add({ inC, outC: [1, 4, 7, 16, 5][i], batch: (i % 3) + 1, padding: 'same', layout: i % 2 ? 'NCHW' : 'NHWC' });
+  });
+  add({ batch: 3, inC: 33, outC: 9, kH: 1, kW: 1, inH: 5, inW: 4 });
+  add({ batch: 2, inC: 16, outC: 33, strides: [2, 2], padding: 'same', layout: 'NCHW', bias: true });
+  // Tiny and odd inputs: output 1×1, single pixels, a 1-row image.
+  add({ inH: 3, inW: 3, kH: 3, kW: 3 });
+  add({ inH: 1, inW: 1, kH: 1, kW: 1, inC: 5, outC: 3, bias: true });
+  add({ inH: 1, inW: 7, kH: 1, kW: 3, strides: [1, 2] });
+  add({ inH: 11, inW: 11, kH: 11, kW: 11, inC: 1, outC: 2, layout: 'NCHW' });
+  add({ inH: 2, inW: 3, kH: 3, kW: 3, padding: 'same', batch: 2 });
+  add({ inH: 5, inW: 5, kH: 2, kW: 2, strides: [4, 4] });
+  // Epilogue: bias × activation.
+  (['none', 'relu', 'relu6'] as const).forEach((activation) => {
+    add({ activation, bias: true, padding: 'same', inC: 16, outC: 8 });
+    add({ activation, bias: false, layout: 'NCHW', inC: 5, outC: 5 });
+  });
+  return out;
+}
+
+function layerName(l: Layer): string {
+  const pad = Array.isArray(l.padding) ? `p${l.padding.join('-')}` : `p${l.padding}`;
+  return [
+    `k${l.kH}x${l.kW}`, `s${l.strides.join('x')}`, pad, `d${l.dilations.join('x')}`, `g${l.groups}`,
+    `n${l.batch}`, `${l.inH}x${l.inW}x${l.inC}-${l.outC}`, l.layout, l.bias ? `bias-${l.activation}` : l.activation,
+  ].join('_');
+}
+
+/** Every case: each layer under every algorithm that applies to it. */
+export function gridCases(): ConvCase[] {
+  const cases: ConvCase[] = [];
+  const seen = new Set<string>();
+  for (const l of layers()) {
+    const depthwise = l.groups === l.inC;
+    for (const algorithm of depthwise ? [...kGemmAlgorithms, 'depthwise' as const] : kGemmAlgorithms) {
+      const name = `${layerName(l)}/${algorithm}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      cases.push({ ...l, name, algorithm });
+    }
+  }
+  return cases;
+}
+
+export function xShapeOf(c: ConvCase): [number, number, number, number] {
+  return c.layout === 'NHWC' ? [c.batch, c.inH, c.inW, c.inC] : [c.batch, c.inC, c.inH, c.inW];
+}
+
+export function wShapeOf(c: ConvCase): [number, number, number, number] {
+  const icg = c.inC / c.groups;
+  return c.layout === 'NHWC' ? [c.kH, c.kW, icg, c.outC] : [c.outC, icg, c.kH, c.kW];
+}
+
+/** Deterministic data in [-1, 1): the same in Node and in Chrome. */
+export function seededData(length: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+/**
+ * The stated tolerance: |got − want| ≤ tol · (1 + |want|) with tol = 1e-5 · sqrt(K), K = k_h·k_w·i_c/g
+ * the reduction length (float32 sums of K products against a float64 reference).
+ */
+export function toleranceFor(reductionLength: number): number {
+  return 1e-5 * Math.sqrt(reductionLength);
+}
+
+/** The first element out of tolerance, as an Error, or undefined when all match (CTS checker style). */
+export function compareToReference(got: Float32Array, want: Float64Array, tol: number): Error | undefined {
+  if (got.length !== want.length) return new Error(`length ${got.length}, expected ${want.length}`);
+  const bad: string[] = [];
+  for (let i = 0; i < want.length && bad.length < 4; i++) {
+    const err = Math.abs(got[i] - want[i]);
+    if (!(err <= tol * (1 + Math.abs(want[i])))) bad.push(`[${i}] got ${got[i]}, expected ${want[i]} (|diff| ${err.toExponential(2)})`);
+  }
+  return bad.length ? new Error(`mismatch beyond tol ${tol.toExponential(2)}: ${bad.join('; ')}`) : undefined;
+}
+
+export function maxAbsDiff(got: Float32Array, want: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]));
+  return m;
+}
+
+export interface CaseResult {
+  name: string;
+  /** undefined when the case passed. */
+  error?: string;
+  maxAbsDiff?: number;
+}
+
+/** Run one case on the engine and check it against the float64 reference. */
+export async function runCase(engine: ConvEngine, c: ConvCase, index: number): Promise<CaseResult> {
+  const xShape = xShapeOf(c);
+  const wShape = wShapeOf(c);
+  const options = { strides: c.strides, dilations: c.dilations, padding: c.padding, groups: c.groups, layout: c.layout, activation: c.activation };
+  const p = normalizeConvParams(xShape, wShape, options, c.bias);
+  const x = seededData(xShape.reduce((a, b) => a * b), 1000 + index);
+  const w = seededData(wShape.reduce((a, b) => a * b), 2000 + index);
+  const bias = c.bias ? seededData(c.outC, 3000 + index) : undefined;
+  try {
+    const y = await engine.conv2d(x, xShape, w, wShape, { ...options, bias, algorithm: c.algorithm });
+    const got = await y.read();
+    y.destroy();
+    const want = conv2dReference(x, xShape, w, wShape, { ...options, bias });
+    const mismatch = compareToReference(got, want, toleranceFor(p.kH * p.kW * p.inCPerGroup));
+    return { name: c.name, error: mismatch?.message, maxAbsDiff: maxAbsDiff(got, want) };
+  } catch (e) {
+    return { name: c.name, error: `${(e as Error).name}: ${(e as Error).message}` };
+  }
+}
