@@ -1,0 +1,112 @@
+// workspaceBytes is exact: it equals MEC.md's formulas and the bytes the code really creates,
+// counted by a wrapper around GPUDevice.createBuffer.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ConcreteAlgorithm, type ConvEngine, createConvEngine, requestDevice } from '../src/index';
+import { cachedPipelineCount } from '../src/gpu/pipelines';
+import { normalizeConvParams } from '../src/params';
+import { gridCases, seededData, wShapeOf, xShapeOf } from './grid';
+
+interface Created {
+  label: string;
+  size: number;
+  destroyed: boolean;
+}
+
+let device: GPUDevice;
+let engine: ConvEngine;
+const created: Created[] = [];
+
+beforeAll(async () => {
+  device = await requestDevice();
+  const createBuffer = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor: GPUBufferDescriptor) => {
+    const buffer = createBuffer(descriptor);
+    const record = { label: descriptor.label ?? '', size: descriptor.size, destroyed: false };
+    created.push(record);
+    const destroy = buffer.destroy.bind(buffer);
+    buffer.destroy = () => {
+      record.destroyed = true;
+      destroy();
+    };
+    return buffer;
+  };
+  engine = await createConvEngine({ device });
+});
+afterAll(() => {
+  engine.destroy();
+  device.destroy();
+});
+
+/** MEC.md, "Workspace, exactly", in f32 elements; i_h is the padded height. */
+function formulaElements(algorithm: ConcreteAlgorithm, xShape: number[], wShape: number[], options: Parameters<typeof normalizeConvParams>[2]) {
+  const p = normalizeConvParams(xShape, wShape, options);
+  const weights = p.layout === 'NCHW' && algorithm !== 'direct' && algorithm !== 'depthwise' ? p.kH * p.kW * p.inCPerGroup * p.outC : 0;
+  const mec = p.batch * p.outW * p.paddedH * p.kW * p.inC;
+  switch (algorithm) {
+    case 'mec-b':
+      return mec + weights;
+    case 'mec-a':
+      return mec + p.batch * p.outH * p.outW * p.outC + weights;
+    case 'im2col':
+      return p.batch * p.outH * p.outW * p.kH * p.kW * p.inC + weights;
+    default:
+      return 0;
+  }
+}
+
+const algorithms: ConcreteAlgorithm[] = ['mec-a', 'mec-b', 'im2col', 'direct'];
+// A spread of grid layers: padding, stride, dilation, groups, batch, both layouts.
+const layers = gridCases().filter((c, i) => c.algorithm === 'mec-b' && i % 9 === 0);
+
+describe('workspaceBytes equals the formula and the bytes actually created', () => {
+  test.each(layers.flatMap((c) => algorithms.map((a) => [`${c.name.replace('/mec-b', '')}/${a}`, c, a] as const)))('%s', async (_n, c, algorithm) => {
+    const xShape = xShapeOf(c);
+    const wShape = wShapeOf(c);
+    const options = { strides: c.strides, dilations: c.dilations, padding: c.padding, groups: c.groups, layout: c.layout };
+    engine.trim(); // an empty pool: every workspace buffer of this call is created anew
+    const before = created.length;
+    const y = await engine.conv2d(seededData(xShape.reduce((a, b) => a * b), 1), xShape, seededData(wShape.reduce((a, b) => a * b), 2), wShape, {
+      ...options,
+      algorithm,
+    });
+    await y.read();
+    const made = created.slice(before);
+    const workspaceMade = made.filter((b) => b.label.endsWith('(workspace)')).reduce((s, b) => s + b.size, 0);
+    const expected = engine.workspaceBytes(algorithm, xShape, wShape, options);
+    expect(expected).toBe(4 * formulaElements(algorithm, xShape, wShape, options));
+    expect(workspaceMade).toBe(expected);
+    // Everything the call made is freed once the output is destroyed and the pool trimmed.
+    y.destroy();
+    engine.trim();
+    expect(made.filter((b) => !b.destroyed)).toEqual([]);
+    expect(engine.stats().liveBuffers).toBe(0);
+  });
+});
+
+describe('the MEC/im2col memory ratio on MEC.md layers (computed, not run)', () => {
+  // Ratio im2col / MEC = o_h·k_h / i_h (MEC.md), i_h the padded height.
+  test.each([
+    ['cv4 VGG conv1_2', [1, 224, 224, 64], [3, 3, 64, 64], 1, 1, 224, 226],
+    ['cv9 ResNet conv2_x', [1, 56, 56, 64], [3, 3, 64, 64], 1, 1, 56, 58],
+    ['cv1 AlexNet conv1', [1, 227, 227, 3], [11, 11, 3, 96], 4, 0, 55, 227],
+  ] as const)('%s', (_n, xShape, wShape, stride, pad, outH, paddedH) => {
+    const options = { strides: stride, padding: [pad, pad, pad, pad] as const };
+    const ratio = engine.workspaceBytes('im2col', [...xShape], [...wShape], options) / engine.workspaceBytes('mec-b', [...xShape], [...wShape], options);
+    expect(ratio).toBeCloseTo((outH * wShape[0]) / paddedH, 12);
+    expect(ratio).toBeGreaterThan(1);
+  });
+});
+
+test('pipelines are cached per specialisation', async () => {
+  const x = seededData(2 * 6 * 6 * 3, 5);
+  const w = seededData(3 * 3 * 3 * 4, 6);
+  const run = async () => (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same' })).destroy();
+  await run();
+  const count = cachedPipelineCount(device);
+  await run();
+  await run();
+  expect(cachedPipelineCount(device)).toBe(count);
+  // A new specialisation (fused relu6) compiles one more GEMM pipeline, nothing else.
+  await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', activation: 'relu6' })).destroy();
+  expect(cachedPipelineCount(device)).toBe(count + 1);
+});
