@@ -92,6 +92,7 @@ export class ConvEngine implements TensorOwner {
 
   /** Validate shapes and options and say what would run: algorithm, workspace, output shape. */
   plan(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions = {}): ConvPlan {
+    if (options === null || typeof options !== 'object') throw new ConvArgumentError('options', options, 'must be an object');
     const algorithm = options.algorithm ?? 'auto';
     if (!kAlgorithms.includes(algorithm)) {
       throw new ConvArgumentError('options.algorithm', algorithm, `must be one of ${kAlgorithms.map((a) => `'${a}'`).join(', ')}`);
@@ -258,8 +259,8 @@ export class ConvEngine implements TensorOwner {
   }
 
   private checkUsable(): void {
-    if (this.lostError) throw this.lostError;
     if (this.destroyed) throw new MecError('this ConvEngine was destroyed; create a new one');
+    if (this.lostError) throw this.lostError;
   }
 
   private checkData(name: string, data: unknown, elements: number): void {
