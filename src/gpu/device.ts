@@ -3,7 +3,7 @@ import { NoAdapterError } from '../errors';
 /** Debian's chromium ships SwiftShader's Vulkan ICD here: a CPU WebGPU adapter where no GPU exists. */
 export const kSwiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof navigator === 'undefined';
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 export interface AdapterRequest {
   powerPreference?: GPUPowerPreference;
@@ -20,6 +20,8 @@ let nodeGpu: Promise<GPU> | undefined;
  * MEC_WEBGPU_ICD overrides the ICD path; MEC_WEBGPU_ICD=none disables the fallback.
  */
 export function getGpu(): Promise<GPU> {
+  // Node 21+ has a navigator too, without gpu: a browser's navigator.gpu wins, Node falls back to Dawn.
+  if (typeof navigator !== 'undefined' && navigator.gpu) return Promise.resolve(navigator.gpu);
   if (!isNode) {
     if (typeof navigator === 'undefined' || !navigator.gpu) {
       return Promise.reject(new NoAdapterError('WebGPU is not available: navigator.gpu is missing (needs a secure context and a WebGPU-enabled browser)'));

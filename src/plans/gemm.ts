@@ -1,4 +1,5 @@
 import gemmWgsl from '../../shaders/gemm.wgsl?raw';
+import gemmVec4Wgsl from '../../shaders/gemm_vec4.wgsl?raw';
 import weightsHwioWgsl from '../../shaders/weights_hwio.wgsl?raw';
 import type { ConvParams } from '../params';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
@@ -35,6 +36,12 @@ export interface GemmView {
   cStrideN: number;
 }
 
+/** The vec4 kernel reads A along k and B along n four at a time: every offset must be a multiple of 4. */
+export function isVec4Aligned(v: GemmView): boolean {
+  const values = [v.lda, v.aKInner, v.aKOuter, ...v.aStrides, v.ldb, ...v.bStrides];
+  return values.every((x) => x % 4 === 0);
+}
+
 export function gemmPass(p: ConvParams, v: GemmView, withEpilogue = true): Pass {
   const tileM = kGemmWorkgroup.y * kGemmBlock.m;
   const tileN = kGemmWorkgroup.x * kGemmBlock.n;
@@ -42,9 +49,10 @@ export function gemmPass(p: ConvParams, v: GemmView, withEpilogue = true): Pass 
   const tilesN = Math.ceil(v.N / tileN);
   const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
+  const vec4 = isVec4Aligned(v);
   return {
-    name: v.label,
-    code: gemmWgsl,
+    name: vec4 ? `${v.label}.vec4` : v.label,
+    code: vec4 ? gemmVec4Wgsl : gemmWgsl,
     constants: {
       WG_X: kGemmWorkgroup.x,
       WG_Y: kGemmWorkgroup.y,
