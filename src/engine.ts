@@ -18,6 +18,7 @@ import {
   weightElements,
 } from './params';
 import { chooseAlgorithm, kPlans } from './plans/choose';
+import { type GemmKernel, kDefaultGemmKernel } from './plans/gemm';
 import { type ConvBuffers, type Pass, type WorkspaceBuffer, workspaceElements } from './plans/types';
 import { GpuTensor, type TensorOwner } from './tensor';
 
@@ -29,6 +30,8 @@ export interface Conv2dOptions extends ConvOptions {
   bias?: TensorData;
   /** default 'auto'. */
   algorithm?: Algorithm;
+  /** The GEMM register block (rows × 4·tn4 columns per invocation); default chosen by the planner. */
+  gemmKernel?: GemmKernel;
 }
 
 export interface EngineOptions extends AdapterRequest {
@@ -40,6 +43,8 @@ export interface EngineOptions extends AdapterRequest {
 
 export interface ConvPlan {
   algorithm: ConcreteAlgorithm;
+  /** The GEMM register block (unused by 'direct' and 'depthwise'). */
+  gemmKernel: GemmKernel;
   params: ConvParams;
   workspace: WorkspaceBuffer[];
   workspaceBytes: number;
@@ -50,6 +55,13 @@ const kDefaultPoolBytes = 256 * 2 ** 20;
 const kBytesPerElement = 4;
 /** GPUMapMode.READ, spelled out so Node needs no WebGPU globals. */
 const kMapRead = 0x0001;
+
+function checkGemmKernel(k: GemmKernel): GemmKernel {
+  if (k === null || typeof k !== 'object') throw new ConvArgumentError('options.gemmKernel', k, 'must be { tm, tn4 }');
+  if (!(Number.isInteger(k.tm) && k.tm >= 1 && k.tm <= 16)) throw new ConvArgumentError('options.gemmKernel.tm', k.tm, 'must be an integer from 1 to 16');
+  if (!(Number.isInteger(k.tn4) && k.tn4 >= 1 && k.tn4 <= 4)) throw new ConvArgumentError('options.gemmKernel.tn4', k.tn4, 'must be an integer from 1 to 4');
+  return { tm: k.tm, tn4: k.tn4 };
+}
 
 function isGpuBuffer(v: unknown): v is GPUBuffer {
   return !!v && typeof v === 'object' && typeof (v as GPUBuffer).getMappedRange === 'function' && typeof (v as GPUBuffer).usage === 'number';
@@ -100,7 +112,8 @@ export class ConvEngine implements TensorOwner {
     const params = normalizeConvParams(xShape, wShape, options, options.bias !== undefined);
     const chosen = chooseAlgorithm(params, algorithm);
     const workspace = kPlans[chosen].workspace(params);
-    return { algorithm: chosen, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params) };
+    const gemmKernel = checkGemmKernel(options.gemmKernel ?? kDefaultGemmKernel);
+    return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params) };
   }
 
   /** Exact bytes of temporary GPU memory `algorithm` creates for this convolution (MEC.md formulas). */
@@ -169,7 +182,7 @@ export class ConvEngine implements TensorOwner {
       y = this.buffers.acquire(ioBytes[3], kUsage.STORAGE | kUsage.COPY_SRC, 'output', `conv2d.${plan.algorithm}.y`);
       const workspace = plan.workspace.map((b) => acquire(b.elements * kBytesPerElement, kUsage.STORAGE, 'workspace', b.name));
       const io: ConvBuffers = { x: xb, w: wb, bias: biasb, y, workspace };
-      passes = kPlans[plan.algorithm].passes(p, io);
+      passes = kPlans[plan.algorithm].passes(p, io, plan.gemmKernel);
     } finally {
       await this.popScopes(plan.algorithm, held.concat(y ?? []), totalBytes);
     }

@@ -16,8 +16,8 @@ test('the README example runs and matches the float64 reference', async () => {
     const lines = log.mock.calls;
     expect(lines[0][0]).toEqual([1, 8, 8, 16]);
     expect(lines[0][2]).toBeLessThan(1e-4);
-    // MEC.md: i_n · o_w · i_h · k_w · i_c floats, i_h padded: 1 · 8 · 10 · 3 · 3 · 4 bytes.
-    expect(lines[1][1]).toBe(8 * 10 * 3 * 3 * 4);
+    // MEC.md: i_n · o_w · i_h · k_w · i_c floats, i_h padded: 1 · 8 · 10 · 3 · 8, 4 bytes each.
+    expect(lines[1][1]).toBe(8 * 10 * 3 * 8 * 4);
   } finally {
     log.mockRestore();
   }

@@ -1,25 +1,40 @@
-import gemmWgsl from '../../shaders/gemm.wgsl?raw';
-import gemmVec4Wgsl from '../../shaders/gemm_vec4.wgsl?raw';
-import weightsHwioWgsl from '../../shaders/weights_hwio.wgsl?raw';
+import gemmBlockWgsl from '../../shaders/gemm_block.wgsl?raw';
+import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
-/** Invocations per workgroup along N and M, and outputs per invocation (TM×TN in gemm.wgsl). */
-export const kGemmWorkgroup = { x: 8, y: 8 } as const;
-export const kGemmBlock = { m: 4, n: 4 } as const;
-
 type Strides3 = readonly [number, number, number];
 
-/** A batched GEMM over strided views; batch index z = (z2·dim1 + z1)·dim0 + z0. */
+export const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
+
+/** A register-block GEMM kernel: TM rows × 4·TN4 columns per invocation. */
+export interface GemmKernel {
+  tm: number;
+  tn4: number;
+}
+
+/** The default block before any tuning: 8 × 8 amortises gathers (PERF-NOTES) without starving small layers. */
+export const kDefaultGemmKernel: GemmKernel = { tm: 8, tn4: 2 };
+/** Register blocks the engine knows how to build; the tests run each. */
+export const kGemmKernels: readonly GemmKernel[] = [
+  { tm: 4, tn4: 1 },
+  { tm: 8, tn4: 2 },
+  { tm: 16, tn4: 1 },
+  { tm: 4, tn4: 4 },
+];
+const kInvocationsPerWorkgroup = 64;
+
+/** A batched GEMM over strided views; batch index z = (z2·dim1 + z1)·dim0 + z0. Offsets in f32 elements, all multiples of 4. */
 export interface GemmView {
   label: string;
   M: number;
   N: number;
+  /** Reduction length including the zero padding of each run of A (a multiple of aKInner). */
   K: number;
-  /** Sizes of the batch components z0, z1, z2. */
+  /** Sizes of the batch components z0, z1, z2 (z2 is the group). */
   batch: Strides3;
   a: GPUBuffer;
-  /** Offsets of A per batch component, leading dimension, and the k-split (see gemm.wgsl). */
+  /** A[m][k] = a[Σ zi·aStrides[i] + m·lda + (k / aKInner)·aKOuter + k % aKInner] (see gemm_block.wgsl). */
   aStrides: Strides3;
   lda: number;
   aKInner: number;
@@ -27,7 +42,7 @@ export interface GemmView {
   b: GPUBuffer;
   bStrides: Strides3;
   ldb: number;
-  /** Bias offset per unit of z2 (the group): bias[z2·biasGroupStride + n]. */
+  /** bias[z2·biasGroupStride + n]. */
   biasGroupStride: number;
   bias: GPUBuffer;
   c: GPUBuffer;
@@ -36,26 +51,67 @@ export interface GemmView {
   cStrideN: number;
 }
 
-/** The vec4 kernel reads A along k and B along n four at a time: every offset must be a multiple of 4. */
-export function isVec4Aligned(v: GemmView): boolean {
-  const values = [v.lda, v.aKInner, v.aKOuter, ...v.aStrides, v.ldb, ...v.bStrides];
-  return values.every((x) => x % 4 === 0);
+const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/** Workgroup shape: up to 64 invocations, narrowed along M or N where the matrix is thin. */
+export function gemmWorkgroup(M: number, N: number, kernel: GemmKernel): { x: number; y: number } {
+  const y = Math.min(8, pow2AtLeast(Math.ceil(M / kernel.tm)));
+  const x = Math.min(kInvocationsPerWorkgroup / y, pow2AtLeast(Math.ceil(N / (4 * kernel.tn4))));
+  // At least 4 invocations: SwiftShader runs them as one 4-wide SIMD group (PERF-NOTES).
+  return { x: Math.max(x, Math.ceil(4 / y)), y };
 }
 
-export function gemmPass(p: ConvParams, v: GemmView, withEpilogue = true): Pass {
-  const tileM = kGemmWorkgroup.y * kGemmBlock.m;
-  const tileN = kGemmWorkgroup.x * kGemmBlock.n;
-  const tilesM = Math.ceil(v.M / tileM);
-  const tilesN = Math.ceil(v.N / tileN);
-  const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
+/** The kernel's WGSL: the template with its register block written out for TM × TN4. */
+export function gemmBlockSource(kernel: GemmKernel): string {
+  const { tm, tn4 } = kernel;
+  const rows = [...Array(tm).keys()];
+  const cols = [...Array(tn4).keys()];
+  const decl = [
+    ...rows.map((i) => `let aR${i} = aOffset + min(m0 + ${i}u, lastRow) * lda;`),
+    ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
+    ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = vec4f(0.0);`)),
+  ];
+  const body = [
+    ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`)),
+    ...rows.flatMap((i) => [
+      `let a${i} = a[aR${i} + k];`,
+      ...cols.map((j) => `acc${i}_${j} = fma(vec4f(a${i}.x), b0_${j}, fma(vec4f(a${i}.y), b1_${j}, fma(vec4f(a${i}.z), b2_${j}, fma(vec4f(a${i}.w), b3_${j}, acc${i}_${j}))));`),
+    ]),
+  ];
+  const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, n0 + ${4 * j}u, acc${i}_${j}, cOffset, biasBase);`));
+  const fill = (code: string, marker: string, lines: string[]) => {
+    const re = new RegExp(`^( *)//# ${marker}:.*$`, 'm');
+    if (!re.test(code)) throw new Error(`gemm_block.wgsl has no '//# ${marker}' line`);
+    return code.replace(re, (_m, indent: string) => lines.map((l) => indent + l).join('\n'));
+  };
+  let code = fill(gemmBlockWgsl, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
+  code = fill(code, 'declarations', decl);
+  code = fill(code, 'body', body);
+  return fill(code, 'stores', stores);
+}
+
+const sources = new Map<string, string>();
+function cachedSource(kernel: GemmKernel): string {
+  const key = `${kernel.tm}x${kernel.tn4}`;
+  let code = sources.get(key);
+  if (!code) sources.set(key, (code = gemmBlockSource(kernel)));
+  return code;
+}
+
+export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpilogue = true): Pass {
+  const offsets = [v.lda, v.aKInner, v.aKOuter, ...v.aStrides, v.ldb, ...v.bStrides];
+  if (offsets.some((x) => x % 4 !== 0)) throw new Error(`gemm ${v.label}: views must be vec4-aligned, got ${offsets}`);
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
-  const vec4 = isVec4Aligned(v);
+  const wg = gemmWorkgroup(v.M, v.N, kernel);
+  const tilesM = Math.ceil(v.M / (wg.y * kernel.tm));
+  const tilesN = Math.ceil(v.N / (wg.x * 4 * kernel.tn4));
+  const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
   return {
-    name: vec4 ? `${v.label}.vec4` : v.label,
-    code: vec4 ? gemmVec4Wgsl : gemmWgsl,
+    name: `${v.label}.block${kernel.tm}x${4 * kernel.tn4}`,
+    code: cachedSource(kernel),
     constants: {
-      WG_X: kGemmWorkgroup.x,
-      WG_Y: kGemmWorkgroup.y,
+      WG_X: wg.x,
+      WG_Y: wg.y,
       ACTIVATION: withEpilogue ? activationCode(p) : 0,
       HAS_BIAS: withEpilogue && p.hasBias ? 1 : 0,
     },
@@ -73,20 +129,46 @@ export function gemmPass(p: ConvParams, v: GemmView, withEpilogue = true): Pass 
   };
 }
 
-/** GEMM algorithms read K' as HWIO; OIHW weights are reordered once into this workspace buffer. */
-export function weightsWorkspace(p: ConvParams): WorkspaceBuffer[] {
-  return p.layout === 'NCHW' ? [{ name: 'weights.hwio', elements: p.kH * p.kW * p.inCPerGroup * p.outC }] : [];
+/**
+ * How the GEMM reads the weights: straight from HWIO when every row and group is already
+ * vec4-aligned, else from a packed copy (OIHW, or rows/columns padded to multiples of 4).
+ * `segments` runs of `segmentLength` k values each, stored `segmentPad` apart.
+ */
+export interface WeightsLayout {
+  packed: boolean;
+  segments: number;
+  segmentLength: number;
+  segmentPad: number;
+  outCPad: number;
+  /** B's leading dimension and group stride. */
+  ldb: number;
+  groupStride: number;
 }
 
-export function weightsHwioPass(p: ConvParams, src: GPUBuffer, dst: GPUBuffer): Pass {
-  const total = p.kH * p.kW * p.inCPerGroup * p.outC;
+export function weightsLayout(p: ConvParams, segments: number, segmentLength: number): WeightsLayout {
+  const segmentPad = roundUp4(segmentLength);
+  const aligned = p.layout === 'NHWC' && segmentPad === segmentLength && p.outC % 4 === 0 && p.outCPerGroup % 4 === 0;
+  if (aligned) return { packed: false, segments, segmentLength, segmentPad, outCPad: p.outC, ldb: p.outC, groupStride: p.outCPerGroup };
+  const outCPad = roundUp4(p.outCPerGroup);
+  return { packed: true, segments, segmentLength, segmentPad, outCPad, ldb: outCPad, groupStride: segments * segmentPad * outCPad };
+}
+
+export function packedWeightsWorkspace(p: ConvParams, l: WeightsLayout): WorkspaceBuffer[] {
+  return l.packed ? [{ name: 'weights.packed', elements: p.groups * l.segments * l.segmentPad * l.outCPad }] : [];
+}
+
+export function packWeightsPass(p: ConvParams, l: WeightsLayout, src: GPUBuffer, dst: GPUBuffer): Pass {
+  const total = p.groups * l.segments * l.segmentPad * l.outCPad;
   return {
-    name: 'Weights.oihwToHwio',
-    code: weightsHwioWgsl,
-    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup },
+    name: 'Weights.pack',
+    code: weightsPackWgsl,
+    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SOURCE_OIHW: p.layout === 'NCHW' ? 1 : 0 },
     bindings: [src, dst],
-    struct: 'Reorder',
-    uniforms: { total, kH: p.kH, kW: p.kW, inCPerGroup: p.inCPerGroup, outC: p.outC },
+    struct: 'Pack',
+    uniforms: {
+      total, kH: p.kH, kW: p.kW, inCPerGroup: p.inCPerGroup, outC: p.outC, outCPerGroup: p.outCPerGroup,
+      outCPad: l.outCPad, segments: l.segments, segmentLength: l.segmentLength, segmentPad: l.segmentPad,
+    },
     workgroups: elementwiseWorkgroups(total),
   };
 }

@@ -1,20 +1,29 @@
 import im2colLowerWgsl from '../../shaders/im2col_lower.wgsl?raw';
 import type { ConvParams } from '../params';
-import { gemmPass, outputStrides, weightsHwioPass, weightsWorkspace } from './gemm';
+import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
 import { type AlgorithmPlan, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass } from './types';
 
-/** Elements of the im2col matrix: i_n · o_h · o_w · k_h · k_w · i_c (MEC.md, "Workspace"). */
+/** Length of one im2col row: k_h · k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
+export const im2colRowPad = (p: ConvParams) => roundUp4(p.kH * p.kW * p.inCPerGroup);
+
+/**
+ * Elements of the im2col matrix: i_n · o_h · o_w · k_h · k_w · i_c (MEC.md, "Workspace"); exactly
+ * that when k_h · k_w · i_c/g is a multiple of 4, else each row is padded to one.
+ */
 export function im2colLoweredElements(p: ConvParams): number {
-  return p.batch * p.outH * p.outW * p.kH * p.kW * p.inC;
+  return p.groups * p.batch * p.outH * p.outW * im2colRowPad(p);
 }
+
+const im2colWeights = (p: ConvParams) => weightsLayout(p, 1, p.kH * p.kW * p.inCPerGroup);
 
 /** im2col + the same GEMM as MEC: per (group, image) one (o_h·o_w) × (k_h·k_w·i_c/g) × k_c/g GEMM. */
 export const im2col: AlgorithmPlan = {
   algorithm: 'im2col',
-  workspace: (p) => [{ name: 'im2col.cols', elements: im2colLoweredElements(p) }, ...weightsWorkspace(p)],
-  passes(p, io) {
+  workspace: (p) => [{ name: 'im2col.cols', elements: im2colLoweredElements(p) }, ...packedWeightsWorkspace(p, im2colWeights(p))],
+  passes(p, io, kernel: GemmKernel) {
     const [cols] = io.workspace;
     const total = im2colLoweredElements(p);
+    const K = im2colRowPad(p);
     const passes: Pass[] = [
       {
         name: 'Im2col.lower',
@@ -25,17 +34,17 @@ export const im2col: AlgorithmPlan = {
         uniforms: {
           total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kH: p.kH, kW: p.kW,
           outH: p.outH, outW: p.outW, strideH: p.strideH, strideW: p.strideW, dilationH: p.dilationH,
-          dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft,
+          dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: K,
         },
         workgroups: elementwiseWorkgroups(total),
       },
     ];
-    let w = io.w;
-    if (p.layout === 'NCHW') {
-      w = io.workspace[1];
-      passes.push(weightsHwioPass(p, io.w, w));
+    const layout = im2colWeights(p);
+    let b = io.w;
+    if (layout.packed) {
+      b = io.workspace[1];
+      passes.push(packWeightsPass(p, layout, io.w, b));
     }
-    const K = p.kH * p.kW * p.inCPerGroup;
     const rows = p.outH * p.outW;
     const out = outputStrides(p);
     passes.push(
@@ -44,10 +53,10 @@ export const im2col: AlgorithmPlan = {
         M: rows, N: p.outCPerGroup, K,
         batch: [p.batch, 1, p.groups],
         a: cols, aStrides: [rows * K, 0, p.batch * rows * K], lda: K, aKInner: K, aKOuter: K,
-        b: w, bStrides: [0, 0, p.outCPerGroup], ldb: p.outC,
+        b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         c: io.y, cStrides: [out.image, 0, out.group], cStrideM: out.m, cStrideN: out.n,
-      }),
+      }, kernel),
     );
     return passes;
   },

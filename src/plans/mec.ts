@@ -1,18 +1,26 @@
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
 import transposeWgsl from '../../shaders/transpose_output.wgsl?raw';
 import type { ConvParams } from '../params';
-import { gemmPass, outputStrides, weightsHwioPass, weightsWorkspace } from './gemm';
+import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
 import { type AlgorithmPlan, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
-/** Elements of MEC's L for all images: i_n · o_w · i_h · k_w · i_c, i_h the padded height (MEC.md, "Workspace"). */
+/** Length of one row run of L: k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
+export const mecRowPad = (p: ConvParams) => roundUp4(p.kW * p.inCPerGroup);
+
+/**
+ * Elements of MEC's L for all images: i_n · o_w · i_h · k_w · i_c (MEC.md, "Workspace"), i_h the
+ * padded height; exactly that when k_w · i_c/g is a multiple of 4, else each run is padded to one.
+ */
 export function mecLoweredElements(p: ConvParams): number {
-  return p.batch * p.outW * p.paddedH * p.kW * p.inC;
+  return p.groups * p.batch * p.outW * p.paddedH * mecRowPad(p);
 }
 
 /** Solution A's intermediate, the output in o_h × i_n × o_w × k_c order. */
 export function mecIntermediateElements(p: ConvParams): number {
   return p.outH * p.batch * p.outW * p.outC;
 }
+
+const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, p.kW * p.inCPerGroup);
 
 function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
   const total = mecLoweredElements(p);
@@ -23,47 +31,41 @@ function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
     bindings: [x, l],
     struct: 'Lower',
     uniforms: {
-      total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW,
-      outW: p.outW, paddedH: p.paddedH, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft,
+      total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW, outW: p.outW,
+      paddedH: p.paddedH, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: mecRowPad(p),
     },
     workgroups: elementwiseWorkgroups(total),
   };
 }
 
 /**
- * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][i_h·k_w·i_c/g]:
- * a row of L per output column, so output row h reads columns h·s_h·k_w·i_c onward (leading
- * dimension i_h·k_w·i_c), and dilated kernel rows step d_h·k_w·i_c inside the row.
+ * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][i_h][row run]:
+ * one row of L per output column, so output row h reads from column h·s_h·run on (leading
+ * dimension i_h·run), and dilated kernel rows step d_h·run inside the row.
  */
 function lView(p: ConvParams) {
-  const rowLength = p.kW * p.inCPerGroup;
-  const lda = p.paddedH * rowLength;
-  return {
-    lda,
-    aKInner: rowLength,
-    aKOuter: p.dilationH * rowLength,
-    hStride: p.strideH * rowLength,
-    imageStride: p.outW * lda,
-    groupStride: p.batch * p.outW * lda,
-    K: p.kH * rowLength,
-  };
+  const run = mecRowPad(p);
+  const lda = p.paddedH * run;
+  return { lda, run, hStride: p.strideH * run, imageStride: p.outW * lda, groupStride: p.batch * p.outW * lda, K: p.kH * run };
 }
 
-function weightsFor(p: ConvParams, io: ConvBuffers, passes: Pass[]): GPUBuffer {
-  if (p.layout === 'NHWC') return io.w;
-  const hwio = io.workspace[io.workspace.length - 1];
-  passes.push(weightsHwioPass(p, io.w, hwio));
-  return hwio;
+/** The B operand: the caller's HWIO weights, or a packed copy made by a pass added here. */
+function weightsOperand(p: ConvParams, io: ConvBuffers, passes: Pass[]) {
+  const layout = mecWeights(p);
+  if (!layout.packed) return { b: io.w, layout };
+  const packed = io.workspace[io.workspace.length - 1];
+  passes.push(packWeightsPass(p, layout, io.w, packed));
+  return { b: packed, layout };
 }
 
 /** Solution B: i_n · o_h GEMMs of o_w × (k_h·k_w·i_c) × k_c, each writing O[n, h] in place. */
 export const mecB: AlgorithmPlan = {
   algorithm: 'mec-b',
-  workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...weightsWorkspace(p)],
-  passes(p, io) {
+  workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p))],
+  passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
     const passes: Pass[] = [lowerPass(p, io.x, l)];
-    const w = weightsFor(p, io, passes);
+    const { b, layout } = weightsOperand(p, io, passes);
     const v = lView(p);
     const out = outputStrides(p);
     passes.push(
@@ -71,11 +73,11 @@ export const mecB: AlgorithmPlan = {
         label: 'Mec.gemmB',
         M: p.outW, N: p.outCPerGroup, K: v.K,
         batch: [p.outH, p.batch, p.groups],
-        a: l, aStrides: [v.hStride, v.imageStride, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
-        b: w, bStrides: [0, 0, p.outCPerGroup], ldb: p.outC,
+        a: l, aStrides: [v.hStride, v.imageStride, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
+        b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         c: io.y, cStrides: [out.row, out.image, out.group], cStrideM: out.m, cStrideN: out.n,
-      }),
+      }, kernel),
     );
     return passes;
   },
@@ -91,23 +93,23 @@ export const mecA: AlgorithmPlan = {
   workspace: (p): WorkspaceBuffer[] => [
     { name: 'mec.L', elements: mecLoweredElements(p) },
     { name: 'mec.intermediate', elements: mecIntermediateElements(p) },
-    ...weightsWorkspace(p),
+    ...packedWeightsWorkspace(p, mecWeights(p)),
   ],
-  passes(p, io) {
+  passes(p, io, kernel: GemmKernel) {
     const [l, t] = io.workspace;
     const passes: Pass[] = [lowerPass(p, io.x, l)];
-    const w = weightsFor(p, io, passes);
+    const { b, layout } = weightsOperand(p, io, passes);
     const v = lView(p);
     passes.push(
       gemmPass(p, {
         label: 'Mec.gemmA',
         M: p.batch * p.outW, N: p.outCPerGroup, K: v.K,
         batch: [p.outH, 1, p.groups],
-        a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
-        b: w, bStrides: [0, 0, p.outCPerGroup], ldb: p.outC,
+        a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
+        b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         c: t, cStrides: [p.batch * p.outW * p.outC, 0, p.outCPerGroup], cStrideM: p.outC, cStrideN: 1,
-      }),
+      }, kernel),
     );
     const total = mecIntermediateElements(p);
     passes.push({

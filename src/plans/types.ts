@@ -1,4 +1,5 @@
 import type { ConcreteAlgorithm, ConvParams } from '../params';
+import type { GemmKernel } from './gemm';
 
 /** One workspace buffer a plan needs: its name (for labels and reports) and its size in f32 elements. */
 export interface WorkspaceBuffer {
@@ -34,7 +35,8 @@ export interface ConvBuffers {
 export interface AlgorithmPlan {
   algorithm: ConcreteAlgorithm;
   workspace(p: ConvParams): WorkspaceBuffer[];
-  passes(p: ConvParams, io: ConvBuffers): Pass[];
+  /** The GEMM register block for the algorithms that have a GEMM; the others ignore it. */
+  passes(p: ConvParams, io: ConvBuffers, kernel: GemmKernel): Pass[];
 }
 
 export const kElementwiseWorkgroup = 64;

@@ -1,7 +1,12 @@
-// Batched GEMM on strided views, vec4 family: A is read as vec4 along k, B as vec4 along n, each
-// invocation keeps a 4×4 block in four vec4 registers (written out, no arrays: SwiftShader keeps
-// indexed arrays in memory). Same views as gemm.wgsl, in units of vec4: every A offset, the
-// k-split and B's row length must be multiples of 4 (the lowering pads rows of L to make it so).
+// Batched GEMM on strided views, register-block family: each invocation computes a TM × 4·TN4
+// block held in vec4 registers, A read as vec4 along k, B as vec4 along n, no workgroup memory.
+// Large blocks amortise the gathers on CPU-like adapters (PERF-NOTES). The views are gemm.wgsl's,
+// counted in vec4s: the plans pad rows of L and of the packed weights to multiples of 4.
+// The register block is written out statement by statement: SwiftShader keeps indexed arrays in
+// memory (4-6× slower, measured), and WGSL sizes arrays and unrolls nothing by `override`. The host
+// fills the three `//#` lines for a given TM × TN4 (the pipeline key names it); all else is override.
+
+//# constants: TM rows and TN4 vec4 columns per invocation
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
@@ -65,48 +70,28 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let aOffset = (u.aBase + z0 * u.aS0 + z1 * u.aS1 + z2 * u.aS2) / 4u;
   let bOffset = (u.bBase + z0 * u.bS0 + z1 * u.bS1 + z2 * u.bS2) / 4u;
   let cOffset = u.cBase + z0 * u.cS0 + z1 * u.cS1 + z2 * u.cS2;
+  let biasBase = z2 * u.biasS2;
 
-  let m0 = ((tile / u.tilesN) * WG_Y + lid.y) * 4u;
-  let n0 = ((tile % u.tilesN) * WG_X + lid.x) * 4u;
+  let m0 = ((tile / u.tilesN) * WG_Y + lid.y) * TM;
+  let n0 = ((tile % u.tilesN) * WG_X + lid.x) * TN4 * 4u;
   let lda = u.lda / 4u;
   let ldb = u.ldb / 4u;
   // Past the edge: read a clamped, valid row or column; it is never stored.
-  let last = u.M - 1u;
-  let a0 = aOffset + min(m0, last) * lda;
-  let a1 = aOffset + min(m0 + 1u, last) * lda;
-  let a2 = aOffset + min(m0 + 2u, last) * lda;
-  let a3 = aOffset + min(m0 + 3u, last) * lda;
-  var bIndex = bOffset + min(n0, u.N - 1u) / 4u;
+  let lastRow = u.M - 1u;
+  let lastCol = u.N - 1u;
   let inner4 = u.aKInner / 4u;
   let outer4 = u.aKOuter / 4u;
+  //# declarations: row offsets aR<i>, column offsets bC<j>, accumulators acc<i>_<j>
 
-  var acc0 = vec4f(0.0);
-  var acc1 = vec4f(0.0);
-  var acc2 = vec4f(0.0);
-  var acc3 = vec4f(0.0);
+  var bRow = 0u;
   for (var outer = 0u; outer < u.aKCount; outer++) {
     let kBase = outer * outer4;
     for (var inner = 0u; inner < inner4; inner++) {
       let k = kBase + inner;
-      let b0 = b[bIndex];
-      let b1 = b[bIndex + ldb];
-      let b2 = b[bIndex + 2u * ldb];
-      let b3 = b[bIndex + 3u * ldb];
-      bIndex += 4u * ldb;
-      let v0 = a[a0 + k];
-      acc0 = fma(vec4f(v0.x), b0, fma(vec4f(v0.y), b1, fma(vec4f(v0.z), b2, fma(vec4f(v0.w), b3, acc0))));
-      let v1 = a[a1 + k];
-      acc1 = fma(vec4f(v1.x), b0, fma(vec4f(v1.y), b1, fma(vec4f(v1.z), b2, fma(vec4f(v1.w), b3, acc1))));
-      let v2 = a[a2 + k];
-      acc2 = fma(vec4f(v2.x), b0, fma(vec4f(v2.y), b1, fma(vec4f(v2.z), b2, fma(vec4f(v2.w), b3, acc2))));
-      let v3 = a[a3 + k];
-      acc3 = fma(vec4f(v3.x), b0, fma(vec4f(v3.y), b1, fma(vec4f(v3.z), b2, fma(vec4f(v3.w), b3, acc3))));
+      //# body: 4 × TN4 vec4 loads of B, TM vec4 loads of A, TM × TN4 × 4 vec4 fma
+      bRow += 4u * ldb;
     }
   }
 
-  let biasBase = z2 * u.biasS2;
-  store(m0, n0, acc0, cOffset, biasBase);
-  store(m0 + 1u, n0, acc1, cOffset, biasBase);
-  store(m0 + 2u, n0, acc2, cOffset, biasBase);
-  store(m0 + 3u, n0, acc3, cOffset, biasBase);
+  //# stores: one store() per accumulator
 }
