@@ -214,6 +214,9 @@ export class ConvEngine implements TensorOwner {
         scopes = this.popScopes(plan.algorithm, held.concat(y), totalBytes);
       }
       await scopes;
+      // A device lost mid-call reports no errors to the scopes: the lost promise says it.
+      const lost = this.lostError ?? (await this.lostNow(0));
+      if (lost) throw lost;
     } catch (e) {
       if (y) this.buffers.destroy(y);
       throw e;
@@ -266,9 +269,9 @@ export class ConvEngine implements TensorOwner {
     this.buffers.destroy(tensor.buffer);
   }
 
-  private async lostNow(): Promise<DeviceLostError | undefined> {
-    // The lost promise may settle a moment after the failure it caused.
-    return Promise.race([this.lost, new Promise<undefined>((r) => setTimeout(r, 50))]);
+  /** The loss, if the lost promise settles within `waitMs` (it may lag the failure it caused). */
+  private async lostNow(waitMs = 50): Promise<DeviceLostError | undefined> {
+    return Promise.race([this.lost, new Promise<undefined>((r) => setTimeout(r, waitMs))]);
   }
 
   private checkUsable(): void {
