@@ -57,10 +57,20 @@ const kBytesPerElement = 4;
 const kMapRead = 0x0001;
 
 function checkGemmKernel(k: GemmKernel): GemmKernel {
-  if (k === null || typeof k !== 'object') throw new ConvArgumentError('options.gemmKernel', k, 'must be { tm, tn4 }');
-  if (!(Number.isInteger(k.tm) && k.tm >= 1 && k.tm <= 16)) throw new ConvArgumentError('options.gemmKernel.tm', k.tm, 'must be an integer from 1 to 16');
-  if (!(Number.isInteger(k.tn4) && k.tn4 >= 1 && k.tn4 <= 4)) throw new ConvArgumentError('options.gemmKernel.tn4', k.tn4, 'must be an integer from 1 to 4');
-  return { tm: k.tm, tn4: k.tn4 };
+  const name = 'options.gemmKernel';
+  const int = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  if (k === null || typeof k !== 'object') throw new ConvArgumentError(name, k, "must be { family: 'block', tm, tn4 } or { family: 'tiled', wg, tileK }");
+  if (k.family === 'block') {
+    if (!int(k.tm, 1, 16)) throw new ConvArgumentError(`${name}.tm`, k.tm, 'must be an integer from 1 to 16');
+    if (!int(k.tn4, 1, 4)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 4');
+    return { family: 'block', tm: k.tm, tn4: k.tn4 };
+  }
+  if (k.family === 'tiled') {
+    if (![4, 8, 16].includes(k.wg)) throw new ConvArgumentError(`${name}.wg`, k.wg, 'must be 4, 8 or 16');
+    if (![4, 8, 16, 32].includes(k.tileK)) throw new ConvArgumentError(`${name}.tileK`, k.tileK, 'must be 4, 8, 16 or 32');
+    return { family: 'tiled', wg: k.wg, tileK: k.tileK };
+  }
+  throw new ConvArgumentError(`${name}.family`, (k as { family: unknown }).family, "must be 'block' or 'tiled'");
 }
 
 function isGpuBuffer(v: unknown): v is GPUBuffer {

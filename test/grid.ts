@@ -3,6 +3,7 @@
 // named after what it exercises. Shared by the Node suite and the headless-Chrome suite.
 import type { ConvEngine } from '../src/engine';
 import type { Activation, Algorithm, Layout, Padding } from '../src/params';
+import { type GemmKernel, gemmKernelName, kGemmKernels } from '../src/plans/gemm';
 import { normalizeConvParams } from '../src/params';
 import { conv2dReference } from '../src/reference/conv2d';
 
@@ -24,9 +25,11 @@ export interface ConvCase {
   layout: Layout;
   bias: boolean;
   activation: Activation;
+  /** The GEMM kernel, for the algorithms that have one. */
+  gemmKernel?: GemmKernel;
 }
 
-type Layer = Omit<ConvCase, 'name' | 'algorithm'>;
+type Layer = Omit<ConvCase, 'name' | 'algorithm' | 'gemmKernel'>;
 
 const kGemmAlgorithms: Algorithm[] = ['mec-a', 'mec-b', 'im2col', 'direct', 'auto'];
 
@@ -98,17 +101,40 @@ function layerName(l: Layer): string {
   ].join('_');
 }
 
-/** Every case: each layer under every algorithm that applies to it. */
+/** Layers that put every GEMM kernel on its edges: thin and wide M and N, K runs of 4·j and not, groups. */
+function kernelLayers(): Layer[] {
+  return [
+    { ...base, inH: 6, inW: 37, inC: 8, outC: 68, padding: 'same' },
+    { ...base, inH: 9, inW: 5, inC: 3, outC: 5, strides: [2, 1], layout: 'NCHW', bias: true, activation: 'relu' },
+    { ...base, inH: 12, inW: 70, inC: 4, outC: 8, kH: 2, kW: 3, dilations: [2, 1], batch: 2 },
+    { ...base, inH: 7, inW: 7, inC: 24, outC: 12, groups: 3, padding: 'same', bias: true },
+  ];
+}
+
+const isGemmAlgorithm = (a: Algorithm) => a === 'mec-a' || a === 'mec-b' || a === 'im2col';
+
+/**
+ * Every case: each layer under every algorithm that applies to it, the GEMM kernels taking turns
+ * over the layers; then every kernel on the edge layers under each GEMM algorithm.
+ */
 export function gridCases(): ConvCase[] {
   const cases: ConvCase[] = [];
   const seen = new Set<string>();
-  for (const l of layers()) {
+  const push = (c: Omit<ConvCase, 'name'>) => {
+    const name = `${layerName(c)}/${c.algorithm}${c.gemmKernel ? `/${gemmKernelName(c.gemmKernel)}` : ''}`;
+    if (seen.has(name)) return;
+    seen.add(name);
+    cases.push({ ...c, name });
+  };
+  layers().forEach((l, i) => {
     const depthwise = l.groups === l.inC;
     for (const algorithm of depthwise ? [...kGemmAlgorithms, 'depthwise' as const] : kGemmAlgorithms) {
-      const name = `${layerName(l)}/${algorithm}`;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      cases.push({ ...l, name, algorithm });
+      push({ ...l, algorithm, gemmKernel: isGemmAlgorithm(algorithm) ? kGemmKernels[i % kGemmKernels.length] : undefined });
+    }
+  });
+  for (const l of kernelLayers()) {
+    for (const gemmKernel of kGemmKernels) {
+      for (const algorithm of ['mec-a', 'mec-b', 'im2col'] as const) push({ ...l, algorithm, gemmKernel });
     }
   }
   return cases;
@@ -180,7 +206,7 @@ export async function runCase(engine: ConvEngine, c: ConvCase, index: number): P
   const w = seededData(wShape.reduce((a, b) => a * b), 2000 + index);
   const bias = c.bias ? seededData(c.outC, 3000 + index) : undefined;
   try {
-    const y = await engine.conv2d(x, xShape, w, wShape, { ...options, bias, algorithm: c.algorithm });
+    const y = await engine.conv2d(x, xShape, w, wShape, { ...options, bias, algorithm: c.algorithm, gemmKernel: c.gemmKernel });
     const got = await y.read();
     y.destroy();
     const want = conv2dReference(x, xShape, w, wShape, { ...options, bias });

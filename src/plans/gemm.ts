@@ -1,4 +1,6 @@
 import gemmBlockWgsl from '../../shaders/gemm_block.wgsl?raw';
+import gemmCommonWgsl from '../../shaders/gemm_common.wgsl?raw';
+import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
 import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
@@ -7,21 +9,27 @@ type Strides3 = readonly [number, number, number];
 
 export const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 
-/** A register-block GEMM kernel: TM rows × 4·TN4 columns per invocation. */
-export interface GemmKernel {
-  tm: number;
-  tn4: number;
-}
+/**
+ * A GEMM kernel: 'block' keeps a TM × 4·TN4 block per invocation in registers and uses no
+ * workgroup memory (fast on CPU-like adapters); 'tiled' stages (4·wg)² tiles of A and B in
+ * workgroup memory, 4 × 4 outputs per invocation (the usual design for GPUs).
+ */
+export type GemmKernel = { family: 'block'; tm: number; tn4: number } | { family: 'tiled'; wg: number; tileK: number };
 
-/** The default block before any tuning: 8 × 8 amortises gathers (PERF-NOTES) without starving small layers. */
-export const kDefaultGemmKernel: GemmKernel = { tm: 8, tn4: 2 };
-/** Register blocks the engine knows how to build; the tests run each. */
+/** The default before any tuning: an 8 × 8 block amortises gathers (PERF-NOTES) without starving small layers. */
+export const kDefaultGemmKernel: GemmKernel = { family: 'block', tm: 8, tn4: 2 };
+/** Kernels the planner tries and the tests run. */
 export const kGemmKernels: readonly GemmKernel[] = [
-  { tm: 4, tn4: 1 },
-  { tm: 8, tn4: 2 },
-  { tm: 16, tn4: 1 },
-  { tm: 4, tn4: 4 },
+  { family: 'block', tm: 4, tn4: 1 },
+  { family: 'block', tm: 8, tn4: 2 },
+  { family: 'block', tm: 16, tn4: 2 },
+  { family: 'block', tm: 4, tn4: 4 },
+  { family: 'tiled', wg: 8, tileK: 16 },
+  { family: 'tiled', wg: 16, tileK: 16 },
 ];
+
+export const gemmKernelName = (k: GemmKernel) => (k.family === 'block' ? `block${k.tm}x${4 * k.tn4}` : `tiled${4 * k.wg}k${k.tileK}`);
+
 const kInvocationsPerWorkgroup = 64;
 
 /** A batched GEMM over strided views; batch index z = (z2·dim1 + z1)·dim0 + z0. Offsets in f32 elements, all multiples of 4. */
@@ -53,8 +61,8 @@ export interface GemmView {
 
 const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
-/** Workgroup shape: up to 64 invocations, narrowed along M or N where the matrix is thin. */
-export function gemmWorkgroup(M: number, N: number, kernel: GemmKernel): { x: number; y: number } {
+/** Workgroup shape of the block family: up to 64 invocations, narrowed along M or N where the matrix is thin. */
+export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number }): { x: number; y: number } {
   const y = Math.min(8, pow2AtLeast(Math.ceil(M / kernel.tm)));
   const x = Math.min(kInvocationsPerWorkgroup / y, pow2AtLeast(Math.ceil(N / (4 * kernel.tn4))));
   // At least 4 invocations: SwiftShader runs them as one 4-wide SIMD group (PERF-NOTES).
@@ -62,7 +70,7 @@ export function gemmWorkgroup(M: number, N: number, kernel: GemmKernel): { x: nu
 }
 
 /** The kernel's WGSL: the template with its register block written out for TM × TN4. */
-export function gemmBlockSource(kernel: GemmKernel): string {
+export function gemmBlockSource(kernel: { tm: number; tn4: number }): string {
   const { tm, tn4 } = kernel;
   const rows = [...Array(tm).keys()];
   const cols = [...Array(tn4).keys()];
@@ -78,23 +86,26 @@ export function gemmBlockSource(kernel: GemmKernel): string {
       ...cols.map((j) => `acc${i}_${j} = fma(vec4f(a${i}.x), b0_${j}, fma(vec4f(a${i}.y), b1_${j}, fma(vec4f(a${i}.z), b2_${j}, fma(vec4f(a${i}.w), b3_${j}, acc${i}_${j}))));`),
     ]),
   ];
-  const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, n0 + ${4 * j}u, acc${i}_${j}, cOffset, biasBase);`));
+  const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, n0 + ${4 * j}u, acc${i}_${j}, p);`));
   const fill = (code: string, marker: string, lines: string[]) => {
     const re = new RegExp(`^( *)//# ${marker}:.*$`, 'm');
     if (!re.test(code)) throw new Error(`gemm_block.wgsl has no '//# ${marker}' line`);
     return code.replace(re, (_m, indent: string) => lines.map((l) => indent + l).join('\n'));
   };
-  let code = fill(gemmBlockWgsl, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
+  let code = fill(`${gemmCommonWgsl}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
   code = fill(code, 'declarations', decl);
   code = fill(code, 'body', body);
   return fill(code, 'stores', stores);
 }
 
 const sources = new Map<string, string>();
-function cachedSource(kernel: GemmKernel): string {
-  const key = `${kernel.tm}x${kernel.tn4}`;
+function gemmSource(kernel: GemmKernel): string {
+  const key = gemmKernelName(kernel);
   let code = sources.get(key);
-  if (!code) sources.set(key, (code = gemmBlockSource(kernel)));
+  if (!code) {
+    code = kernel.family === 'block' ? gemmBlockSource(kernel) : `${gemmCommonWgsl}\n${gemmTiledWgsl}`;
+    sources.set(key, code);
+  }
   return code;
 }
 
@@ -102,16 +113,26 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
   const offsets = [v.lda, v.aKInner, v.aKOuter, ...v.aStrides, v.ldb, ...v.bStrides];
   if (offsets.some((x) => x % 4 !== 0)) throw new Error(`gemm ${v.label}: views must be vec4-aligned, got ${offsets}`);
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
-  const wg = gemmWorkgroup(v.M, v.N, kernel);
-  const tilesM = Math.ceil(v.M / (wg.y * kernel.tm));
-  const tilesN = Math.ceil(v.N / (wg.x * 4 * kernel.tn4));
+  let wg: { x: number; y: number };
+  let tile: { m: number; n: number };
+  let shape: Record<string, number>;
+  if (kernel.family === 'block') {
+    wg = blockWorkgroup(v.M, v.N, kernel);
+    tile = { m: wg.y * kernel.tm, n: wg.x * 4 * kernel.tn4 };
+    shape = { WG_X: wg.x, WG_Y: wg.y };
+  } else {
+    wg = { x: kernel.wg, y: kernel.wg };
+    tile = { m: 4 * kernel.wg, n: 4 * kernel.wg };
+    shape = { WG_X: wg.x, WG_Y: wg.y, TILE_K: kernel.tileK };
+  }
+  const tilesM = Math.ceil(v.M / tile.m);
+  const tilesN = Math.ceil(v.N / tile.n);
   const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
   return {
-    name: `${v.label}.block${kernel.tm}x${4 * kernel.tn4}`,
-    code: cachedSource(kernel),
+    name: `${v.label}.${gemmKernelName(kernel)}`,
+    code: gemmSource(kernel),
     constants: {
-      WG_X: wg.x,
-      WG_Y: wg.y,
+      ...shape,
       ACTIVATION: withEpilogue ? activationCode(p) : 0,
       HAS_BIAS: withEpilogue && p.hasBias ? 1 : 0,
     },

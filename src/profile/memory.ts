@@ -10,7 +10,7 @@ export interface WorkspaceComparison {
   im2colBytes: number;
   /** im2colBytes / mecBBytes, from what the plans allocate. */
   ratio: number;
-  /** o_h·k_h / i_h with i_h the padded input height (MEC.md, "Workspace"): what `ratio` should be. */
+  /** o_h·k_h / i_h, i_h the padded input height (MEC.md, "Workspace"): the paper's ratio, for comparison with `ratio`. */
   formulaRatio: number;
 }
 

@@ -1,0 +1,82 @@
+// Shared by the GEMM kernel families (gemm_block.wgsl, gemm_tiled.wgsl), which the host appends
+// to this file: the strided-view uniforms, the bindings and the fused epilogue.
+// C[z] = act(A[z] × B[z] + bias[z]) for every batch entry z, the convolution's output partitions.
+// A is read through (offset, leading dimension, k-split) so MEC's overlapping sub-matrices of L
+// (MEC.md, "The GEMMs") are used in place, never copied. Offsets are in f32s, multiples of 4.
+
+override ACTIVATION: u32 = 0u; // 0 none, 1 relu, 2 relu6
+override HAS_BIAS: bool = false;
+
+struct Gemm {
+  M: u32, N: u32, K: u32, batchCount: u32,
+  tilesM: u32, tilesN: u32, dim0: u32, dim1: u32,
+  // z = (z2 * dim1 + z1) * dim0 + z0; each operand's offset is base + Σ zi·strideI.
+  aBase: u32, aS0: u32, aS1: u32, aS2: u32,
+  // A[m][k] = a[aOffset + m·lda + (k / aKInner)·aKOuter + k % aKInner]: the k-split steps over
+  // dilated kernel rows (aKOuter = d_h·run) inside a row of L; K = aKCount·aKInner.
+  lda: u32, aKInner: u32, aKOuter: u32, aKCount: u32,
+  bBase: u32, bS0: u32, bS1: u32, bS2: u32,
+  ldb: u32, biasS2: u32, cStrideM: u32, cStrideN: u32,
+  cBase: u32, cS0: u32, cS1: u32, cS2: u32,
+}
+
+@group(0) @binding(0) var<storage, read> a: array<vec4f>;
+@group(0) @binding(1) var<storage, read> b: array<vec4f>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<uniform> u: Gemm;
+
+struct Part {
+  valid: bool,
+  tile: u32,
+  // Offsets of A and B in vec4s, of C in f32s; the bias offset of the group.
+  a: u32,
+  b: u32,
+  c: u32,
+  bias: u32,
+}
+
+// Which batch entry and tile a workgroup computes; its grid is folded to fit the dispatch limits.
+fn partOf(wid: vec3u, nwg: vec3u) -> Part {
+  let tiles = u.tilesM * u.tilesN;
+  let linear = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  var p: Part;
+  p.valid = linear < tiles * u.batchCount;
+  let z = linear / tiles;
+  p.tile = linear % tiles;
+  let z0 = z % u.dim0;
+  let z1 = (z / u.dim0) % u.dim1;
+  let z2 = z / (u.dim0 * u.dim1);
+  p.a = (u.aBase + z0 * u.aS0 + z1 * u.aS1 + z2 * u.aS2) / 4u;
+  p.b = (u.bBase + z0 * u.bS0 + z1 * u.bS1 + z2 * u.bS2) / 4u;
+  p.c = u.cBase + z0 * u.cS0 + z1 * u.cS1 + z2 * u.cS2;
+  p.bias = z2 * u.biasS2;
+  return p;
+}
+
+fn epilogue(v: f32, biasIndex: u32) -> f32 {
+  var r = v;
+  if (HAS_BIAS) {
+    r += bias[biasIndex];
+  }
+  if (ACTIVATION == 1u) {
+    r = max(r, 0.0);
+  } else if (ACTIVATION == 2u) {
+    r = clamp(r, 0.0, 6.0);
+  }
+  return r;
+}
+
+// Four outputs of one row, columns n0..n0+3; rows and columns past the edge are skipped.
+fn store(row: u32, n0: u32, acc: vec4f, p: Part) {
+  if (row >= u.M) {
+    return;
+  }
+  let base = p.c + row * u.cStrideM;
+  for (var j = 0u; j < 4u; j++) {
+    let n = n0 + j;
+    if (n < u.N) {
+      c[base + n * u.cStrideN] = epilogue(acc[j], p.bias + n);
+    }
+  }
+}
