@@ -10,6 +10,7 @@ import {
   type ConvOptions,
   type ConvParams,
   inputElements,
+  isDepthwise,
   kAlgorithms,
   normalizeConvParams,
   outputElements,
@@ -18,6 +19,8 @@ import {
   weightElements,
 } from './params';
 import { chooseAlgorithm, kPlans } from './plans/choose';
+import { shapeClassKey, type TuneOptions, tuneConv } from './tune';
+import { defaultTuneStore, kMemoryTuneStore, type TuneEntry, type TuneStore } from './tune-cache';
 import { type GemmKernel, kDefaultGemmKernel } from './plans/gemm';
 import { type ConvBuffers, type Pass, type WorkspaceBuffer, workspaceElements } from './plans/types';
 import { GpuTensor, type TensorOwner } from './tensor';
@@ -35,10 +38,21 @@ export interface Conv2dOptions extends ConvOptions {
 }
 
 export interface EngineOptions extends AdapterRequest {
+  /** Upper bound on temporary GPU memory per call: 'auto' only picks plans within it. */
+  memoryBudgetBytes?: number;
+  /** Tune 'auto' on the first call of each new shape class (slower first call); default false. */
+  autotune?: boolean;
+  /** Keep tuning results across sessions (JSON file in Node, IndexedDB in browsers); default true. */
+  tuneCache?: boolean | TuneStore;
   /** Use this device instead of requesting one; the engine then never destroys it. */
   device?: GPUDevice;
   /** Bytes of released buffers kept for reuse; default 256 MiB. 0 disables pooling. */
   poolBytes?: number;
+}
+
+export interface PlanOptions {
+  /** Only plans needing at most this much temporary GPU memory; default: the engine's budget. */
+  memoryBudgetBytes?: number;
 }
 
 export interface ConvPlan {
@@ -49,6 +63,8 @@ export interface ConvPlan {
   workspace: WorkspaceBuffer[];
   workspaceBytes: number;
   outputShape: Shape4;
+  /** Why this algorithm: the caller asked, the autotuner measured it, or the rules before tuning. */
+  chosenBy: 'caller' | 'tuned' | 'rules';
 }
 
 const kDefaultPoolBytes = 256 * 2 ** 20;
@@ -82,9 +98,25 @@ export async function createConvEngine(options: EngineOptions = {}): Promise<Con
   if (options.poolBytes !== undefined && !(Number.isSafeInteger(options.poolBytes) && options.poolBytes >= 0)) {
     throw new ConvArgumentError('options.poolBytes', options.poolBytes, 'must be a non-negative integer');
   }
+  if (options.memoryBudgetBytes !== undefined && !(typeof options.memoryBudgetBytes === 'number' && options.memoryBudgetBytes >= 0)) {
+    throw new ConvArgumentError('options.memoryBudgetBytes', options.memoryBudgetBytes, 'must be a non-negative number of bytes');
+  }
   const owned = !options.device;
   const device = options.device ?? (await requestDevice(options));
-  return new ConvEngine(device, owned, options.poolBytes ?? kDefaultPoolBytes);
+  const store = options.tuneCache === false ? kMemoryTuneStore : options.tuneCache === true || options.tuneCache === undefined ? defaultTuneStore() : options.tuneCache;
+  const engine = new ConvEngine(device, owned, options.poolBytes ?? kDefaultPoolBytes, {
+    memoryBudgetBytes: options.memoryBudgetBytes ?? Infinity,
+    autotune: options.autotune ?? false,
+    store,
+  });
+  await engine.loadTuning();
+  return engine;
+}
+
+interface TuningSettings {
+  memoryBudgetBytes: number;
+  autotune: boolean;
+  store: TuneStore;
 }
 
 /** Runs convolutions on one device: owns its buffers (pooled) and sees its loss. */
@@ -95,11 +127,16 @@ export class ConvEngine implements TensorOwner {
   /** Resolves with the typed error when the device is lost (never rejects). */
   readonly lost: Promise<DeviceLostError>;
 
+  private tuned: Record<string, TuneEntry> = {};
+  private readonly tuning: TuningSettings;
+
   constructor(
     readonly device: GPUDevice,
     private readonly ownsDevice: boolean,
     poolBytes: number = kDefaultPoolBytes,
+    tuning: Partial<TuningSettings> = {},
   ) {
+    this.tuning = { memoryBudgetBytes: Infinity, autotune: false, store: kMemoryTuneStore, ...tuning };
     this.buffers = new BufferManager(device, poolBytes);
     this.lost = device.lost.then((info) => {
       this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device is gone');
@@ -112,18 +149,66 @@ export class ConvEngine implements TensorOwner {
     return adapterDescription(this.device);
   }
 
-  /** Validate shapes and options and say what would run: algorithm, workspace, output shape. */
-  plan(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions = {}): ConvPlan {
+  /**
+   * Validate shapes and options and say what would run: algorithm, GEMM kernel, workspace, output
+   * shape. 'auto' takes the tuned choice for this shape class when there is one within the budget,
+   * else the rules: depthwise layers their own kernel; the paper's rule (Solution A when o_w ≤ T and
+   * the output is smaller than L, else B); then the smallest plan that fits the budget.
+   */
+  plan(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions = {}, planOptions: PlanOptions = {}): ConvPlan {
     if (options === null || typeof options !== 'object') throw new ConvArgumentError('options', options, 'must be an object');
     const algorithm = options.algorithm ?? 'auto';
     if (!kAlgorithms.includes(algorithm)) {
       throw new ConvArgumentError('options.algorithm', algorithm, `must be one of ${kAlgorithms.map((a) => `'${a}'`).join(', ')}`);
     }
+    const budget = planOptions.memoryBudgetBytes ?? this.tuning.memoryBudgetBytes;
+    if (!(typeof budget === 'number' && budget >= 0)) throw new ConvArgumentError('memoryBudgetBytes', budget, 'must be a non-negative number of bytes');
     const params = normalizeConvParams(xShape, wShape, options, options.bias !== undefined);
-    const chosen = chooseAlgorithm(params, algorithm);
-    const workspace = kPlans[chosen].workspace(params);
-    const gemmKernel = checkGemmKernel(options.gemmKernel ?? kDefaultGemmKernel);
-    return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params) };
+    const make = (chosen: ConcreteAlgorithm, kernel: GemmKernel, chosenBy: ConvPlan['chosenBy']): ConvPlan => {
+      const workspace = kPlans[chosen].workspace(params);
+      const gemmKernel = checkGemmKernel(options.gemmKernel ?? kernel);
+      return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params), chosenBy };
+    };
+    if (algorithm !== 'auto') {
+      const plan = make(chooseAlgorithm(params, algorithm), kDefaultGemmKernel, 'caller');
+      if (plan.workspaceBytes > budget) throw new LimitError(`${plan.algorithm} workspace (bytes)`, plan.workspaceBytes, 'memoryBudgetBytes', budget);
+      return plan;
+    }
+    const tuned = this.tuned[shapeClassKey(params)];
+    if (tuned && tuned.workspaceBytes <= budget) return make(tuned.algorithm, tuned.gemmKernel, 'tuned');
+    const candidates = [chooseAlgorithm(params, 'auto'), 'mec-b', isDepthwise(params) ? 'depthwise' : 'direct'] as const;
+    for (const c of candidates) {
+      const plan = make(c, kDefaultGemmKernel, 'rules');
+      if (plan.workspaceBytes <= budget) return plan;
+    }
+    throw new Error('unreachable: direct and depthwise need no workspace');
+  }
+
+  /**
+   * Time a handful of candidates (algorithms × GEMM kernels) for this shape class on this adapter,
+   * keep the fastest for 'auto' and persist it. Returns what was measured.
+   */
+  async tune(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions = {}, tuneOptions: TuneOptions = {}): Promise<TuneEntry> {
+    this.checkUsable();
+    const base = this.plan(xShape, wShape, { ...options, algorithm: 'direct', gemmKernel: undefined });
+    const memoryBudgetBytes = tuneOptions.memoryBudgetBytes ?? this.tuning.memoryBudgetBytes;
+    const entry = await tuneConv(this, xShape, wShape, options, (algorithm, gemmKernel) => this.plan(xShape, wShape, { ...options, algorithm, gemmKernel }, { memoryBudgetBytes: Infinity }), {
+      ...tuneOptions,
+      memoryBudgetBytes,
+    });
+    this.tuned[shapeClassKey(base.params)] = entry;
+    await this.tuning.store.save(this.adapter, this.tuned);
+    return entry;
+  }
+
+  /** Tuning results for this adapter, as persisted. */
+  get tuningResults(): Readonly<Record<string, TuneEntry>> {
+    return this.tuned;
+  }
+
+  /** @internal Load persisted tuning for this adapter (createConvEngine does it). */
+  async loadTuning(): Promise<void> {
+    this.tuned = { ...(await this.tuning.store.load(this.adapter)), ...this.tuned };
   }
 
   /** Exact bytes of temporary GPU memory `algorithm` creates for this convolution (MEC.md formulas). */
@@ -151,7 +236,11 @@ export class ConvEngine implements TensorOwner {
    */
   async conv2d(x: TensorData, xShape: readonly number[], w: TensorData, wShape: readonly number[], options: Conv2dOptions = {}): Promise<GpuTensor> {
     this.checkUsable();
-    const plan = this.plan(xShape, wShape, options);
+    let plan = this.plan(xShape, wShape, options);
+    if (this.tuning.autotune && plan.chosenBy === 'rules' && (options.algorithm ?? 'auto') === 'auto') {
+      await this.tune(xShape, wShape, options);
+      plan = this.plan(xShape, wShape, options);
+    }
     const p = plan.params;
     this.checkData('x', x, inputElements(p));
     this.checkData('w', w, weightElements(p));

@@ -1,0 +1,80 @@
+import type { Conv2dOptions, ConvEngine, ConvPlan } from './engine';
+import { type ConcreteAlgorithm, type ConvParams, isDepthwise } from './params';
+import { type GemmKernel, gemmKernelName, kDefaultGemmKernel, kGemmKernels } from './plans/gemm';
+import { timeConv2d } from './profile/timing';
+import type { TuneEntry } from './tune-cache';
+
+/**
+ * The shape class tuning results are kept for: everything that changes the work, not the
+ * epilogue (bias and activation cost the same in every candidate).
+ */
+export function shapeClassKey(p: ConvParams): string {
+  return [
+    p.layout, p.batch, p.inH, p.inW, p.inC, p.kH, p.kW, p.outC, p.groups, p.strideH, p.strideW,
+    p.dilationH, p.dilationW, p.padTop, p.padBottom, p.padLeft, p.padRight,
+  ].join(',');
+}
+
+export interface TuneOptions {
+  /** Candidates needing more temporary GPU memory are not tried. */
+  memoryBudgetBytes?: number;
+  /** Timed runs per candidate after one warm-up; default 2. */
+  runs?: number;
+  /** Called before each candidate is timed. */
+  onCandidate?: (name: string, index: number) => void;
+}
+
+const gemmAlgorithms: ConcreteAlgorithm[] = ['mec-a', 'mec-b', 'im2col'];
+
+/**
+ * Time a handful of candidates on this adapter and keep the fastest: first every algorithm with
+ * the default kernel of each family, then the other kernels of the winning family on the
+ * winning algorithm. Nothing is decided by the adapter's name.
+ */
+export async function tuneConv(
+  engine: ConvEngine,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  options: Conv2dOptions,
+  plan: (algorithm: ConcreteAlgorithm, gemmKernel: GemmKernel) => ConvPlan,
+  { memoryBudgetBytes = Infinity, runs = 2, onCandidate }: TuneOptions = {},
+): Promise<TuneEntry> {
+  const p = plan('direct', kGemmKernels[0]).params;
+  const candidates: Record<string, number> = {};
+  let best: { algorithm: ConcreteAlgorithm; gemmKernel: GemmKernel; ms: number; workspaceBytes: number } | undefined;
+  const x = engine.upload(new Float32Array(xShape.reduce((a, b) => a * b, 1)), xShape);
+  const w = engine.upload(new Float32Array(wShape.reduce((a, b) => a * b, 1)), wShape);
+  const bias = options.bias === undefined ? undefined : engine.upload(new Float32Array(p.outC), [1, 1, 1, p.outC]);
+  let index = 0;
+  const time = async (algorithm: ConcreteAlgorithm, gemmKernel: GemmKernel) => {
+    const candidatePlan = plan(algorithm, gemmKernel);
+    if (candidatePlan.workspaceBytes > memoryBudgetBytes) return;
+    const name = gemmAlgorithms.includes(algorithm) ? `${algorithm}/${gemmKernelName(gemmKernel)}` : algorithm;
+    if (name in candidates) return;
+    onCandidate?.(name, index++);
+    let ms = Infinity;
+    try {
+      ms = (await timeConv2d(engine, x, w, { ...options, bias, algorithm, gemmKernel }, { runs, warmup: 1 })).medianMs;
+    } catch {
+      // A candidate the device cannot run (a limit, memory) is simply not chosen.
+    }
+    candidates[name] = ms;
+    if (!best || ms < best.ms) best = { algorithm, gemmKernel, ms, workspaceBytes: candidatePlan.workspaceBytes };
+  };
+  try {
+    const families = [kDefaultGemmKernel, kGemmKernels.find((k) => k.family === 'tiled')!];
+    if (isDepthwise(p)) await time('depthwise', families[0]);
+    await time('direct', families[0]);
+    for (const algorithm of gemmAlgorithms) for (const k of families) await time(algorithm, k);
+    const winner = best;
+    if (winner && gemmAlgorithms.includes(winner.algorithm)) {
+      for (const k of kGemmKernels.filter((k) => k.family === winner.gemmKernel.family)) await time(winner.algorithm, k);
+    }
+  } finally {
+    x.destroy();
+    w.destroy();
+    bias?.destroy();
+  }
+  if (!best || best.ms === Infinity) throw new Error('autotune: no candidate ran');
+  return { ...best, candidates };
+}

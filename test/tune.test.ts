@@ -1,0 +1,74 @@
+// The planner: rules before tuning, measured choices after, persisted, and the memory budget.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type ConvEngine, createConvEngine, conv2dReference, LimitError } from '../src/index';
+import { compareToReference, seededData, toleranceFor } from './grid';
+
+const cacheFile = join(tmpdir(), `mec-webgpu-tune-test-${process.pid}.json`);
+const xShape = [1, 12, 10, 8];
+const wShape = [3, 3, 8, 12];
+const options = { padding: 'same' as const };
+let engine: ConvEngine;
+
+beforeAll(async () => {
+  process.env.MEC_WEBGPU_TUNE_CACHE = cacheFile;
+  engine = await createConvEngine();
+});
+afterAll(() => {
+  engine.destroy();
+  rmSync(cacheFile, { force: true });
+});
+
+test('before tuning, auto follows the rules; the memory budget narrows the choice', () => {
+  const plan = engine.plan(xShape, wShape, options);
+  expect(plan.chosenBy).toBe('rules');
+  // o_w = 10 ≤ T and the output (1200) is smaller than L (1·10·14·3·8 = 3360): Solution A.
+  expect(plan.algorithm).toBe('mec-a');
+  const mecB = engine.workspaceBytes('mec-b', xShape, wShape, options);
+  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB }).algorithm).toBe('mec-b');
+  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: 0 }).algorithm).toBe('direct');
+  expect(() => engine.plan(xShape, wShape, { ...options, algorithm: 'im2col' }, { memoryBudgetBytes: mecB - 4 })).toThrow(LimitError);
+});
+
+test('tune times the candidates, keeps the fastest for auto and persists it', async () => {
+  const names: string[] = [];
+  const entry = await engine.tune(xShape, wShape, options, { runs: 1, onCandidate: (n) => names.push(n) });
+  expect(names).toEqual(expect.arrayContaining(['direct', 'mec-a/block8x8', 'mec-b/block8x8', 'im2col/block8x8', 'mec-a/tiled32k16']));
+  expect(entry.ms).toBe(Math.min(...Object.values(entry.candidates)));
+  const plan = engine.plan(xShape, wShape, options);
+  expect(plan.chosenBy).toBe('tuned');
+  expect([plan.algorithm, plan.gemmKernel]).toEqual([entry.algorithm, entry.gemmKernel]);
+  // Epilogue options are the same shape class.
+  expect(engine.plan(xShape, wShape, { ...options, activation: 'relu' }).chosenBy).toBe('tuned');
+
+  const second = await createConvEngine();
+  try {
+    const again = second.plan(xShape, wShape, options);
+    expect([again.chosenBy, again.algorithm, again.gemmKernel]).toEqual(['tuned', entry.algorithm, entry.gemmKernel]);
+  } finally {
+    second.destroy();
+  }
+});
+
+test('a tuning budget leaves out candidates that need more workspace', async () => {
+  const budget = engine.workspaceBytes('mec-b', [2, 9, 9, 4], [3, 3, 4, 8], {});
+  const entry = await engine.tune([2, 9, 9, 4], [3, 3, 4, 8], {}, { runs: 1, memoryBudgetBytes: budget });
+  expect(Object.keys(entry.candidates).some((n) => n.startsWith('im2col') || n.startsWith('mec-a'))).toBe(false);
+  expect(entry.workspaceBytes).toBeLessThanOrEqual(budget);
+});
+
+test('autotune engines tune on the first auto call and compute correctly', async () => {
+  const auto = await createConvEngine({ autotune: true, tuneCache: false });
+  try {
+    const x = seededData(2 * 7 * 9 * 5, 1);
+    const w = seededData(2 * 3 * 5 * 6, 2);
+    const y = await auto.conv2d(x, [2, 7, 9, 5], w, [2, 3, 5, 6], { strides: [1, 2], activation: 'relu' });
+    expect(Object.keys(auto.tuningResults)).toHaveLength(1);
+    const want = conv2dReference(x, [2, 7, 9, 5], w, [2, 3, 5, 6], { strides: [1, 2], activation: 'relu' });
+    expect(compareToReference(await y.read(), want, toleranceFor(30))).toBeUndefined();
+  } finally {
+    auto.destroy();
+  }
+});
