@@ -4,9 +4,6 @@
 // A is read through (offset, leading dimension, k-split) so MEC's overlapping sub-matrices of L
 // (MEC.md, "The GEMMs") are used in place, never copied. Offsets are in f32s, multiples of 4.
 
-override ACTIVATION: u32 = 0u; // 0 none, 1 relu, 2 relu6
-override HAS_BIAS: bool = false;
-
 struct Gemm {
   M: u32, N: u32, K: u32, batchCount: u32,
   tilesM: u32, tilesN: u32, dim0: u32, dim1: u32,
@@ -18,6 +15,10 @@ struct Gemm {
   bBase: u32, bS0: u32, bS1: u32, bS2: u32,
   ldb: u32, biasS2: u32, cStrideM: u32, cStrideN: u32,
   cBase: u32, cS0: u32, cS1: u32, cS2: u32,
+  // The fused epilogue is uniform, not an override: one pipeline serves every bias/activation,
+  // and compiling large register blocks is what costs (seconds each on SwiftShader).
+  activation: u32, // 0 none, 1 relu, 2 relu6
+  hasBias: u32,
 }
 
 @group(0) @binding(0) var<storage, read> a: array<vec4f>;
@@ -56,12 +57,12 @@ fn partOf(wid: vec3u, nwg: vec3u) -> Part {
 
 fn epilogue(v: f32, biasIndex: u32) -> f32 {
   var r = v;
-  if (HAS_BIAS) {
+  if (u.hasBias != 0u) {
     r += bias[biasIndex];
   }
-  if (ACTIVATION == 1u) {
+  if (u.activation == 1u) {
     r = max(r, 0.0);
-  } else if (ACTIVATION == 2u) {
+  } else if (u.activation == 2u) {
     r = clamp(r, 0.0, 6.0);
   }
   return r;

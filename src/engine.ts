@@ -77,7 +77,7 @@ function checkGemmKernel(k: GemmKernel): GemmKernel {
   const int = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
   if (k === null || typeof k !== 'object') throw new ConvArgumentError(name, k, "must be { family: 'block', tm, tn4 } or { family: 'tiled', wg, tileK }");
   if (k.family === 'block') {
-    if (!int(k.tm, 1, 16)) throw new ConvArgumentError(`${name}.tm`, k.tm, 'must be an integer from 1 to 16');
+    if (!int(k.tm, 1, 32)) throw new ConvArgumentError(`${name}.tm`, k.tm, 'must be an integer from 1 to 32');
     if (!int(k.tn4, 1, 4)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 4');
     return { family: 'block', tm: k.tm, tn4: k.tn4 };
   }

@@ -30,3 +30,4 @@ export { mecLoweredElements, mecIntermediateElements } from './plans/mec';
 export { im2colLoweredElements } from './plans/im2col';
 export { requestDevice, adapterDescription } from './gpu/device';
 export type { BufferStats } from './gpu/buffers';
+export { kOnnxAutoPads, onnxConv, onnxConvOptions, type OnnxAutoPad, type OnnxConvAttributes, type OnnxConvExtras } from './onnx';

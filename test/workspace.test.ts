@@ -126,7 +126,11 @@ test('pipelines are cached per specialisation', async () => {
   await run();
   await run();
   expect(cachedPipelineCount(device)).toBe(count);
-  // A new specialisation (fused relu6) compiles one more GEMM pipeline, nothing else.
-  await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', activation: 'relu6' })).destroy();
+  // The fused epilogue is a uniform: relu6 and bias reuse the same pipelines.
+  const bias = seededData(4, 7);
+  await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', activation: 'relu6', bias })).destroy();
+  expect(cachedPipelineCount(device)).toBe(count);
+  // Another GEMM kernel is a new specialisation: one more pipeline, nothing else.
+  await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', gemmKernel: { family: 'block', tm: 4, tn4: 1 } })).destroy();
   expect(cachedPipelineCount(device)).toBe(count + 1);
 });

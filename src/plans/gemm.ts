@@ -131,11 +131,7 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
   return {
     name: `${v.label}.${gemmKernelName(kernel)}`,
     code: gemmSource(kernel),
-    constants: {
-      ...shape,
-      ACTIVATION: withEpilogue ? activationCode(p) : 0,
-      HAS_BIAS: withEpilogue && p.hasBias ? 1 : 0,
-    },
+    constants: shape,
     bindings: [v.a, v.b, v.bias, v.c],
     struct: 'Gemm',
     uniforms: {
@@ -145,6 +141,7 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
       bBase: 0, bS0: v.bStrides[0], bS1: v.bStrides[1], bS2: v.bStrides[2],
       ldb: v.ldb, biasS2: v.biasGroupStride, cStrideM: v.cStrideM, cStrideN: v.cStrideN,
       cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
+      activation: withEpilogue ? activationCode(p) : 0, hasBias: withEpilogue && p.hasBias ? 1 : 0,
     },
     workgroups: tilesM * tilesN * batchCount,
   };
