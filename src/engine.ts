@@ -19,6 +19,7 @@ import {
   weightElements,
 } from './params';
 import { chooseAlgorithm, kPlans } from './plans/choose';
+import { type ChunkPlan, type Copy, planChunks } from './plans/chunks';
 import { shapeClassKey, type TuneOptions, tuneConv } from './tune';
 import { defaultTuneStore, kMemoryTuneStore, type TuneEntry, type TuneStore } from './tune-cache';
 import { type GemmKernel, kDefaultGemmKernel } from './plans/gemm';
@@ -42,6 +43,13 @@ export interface EngineOptions extends AdapterRequest {
   memoryBudgetBytes?: number;
   /** Tune 'auto' on the first call of each new shape class (slower first call); default false. */
   autotune?: boolean;
+  /**
+   * Plan as if the device had these (lower) limits: convolutions whose bindings would exceed
+   * maxStorageBufferBindingSize are split into chunks, dispatches folded to
+   * maxComputeWorkgroupsPerDimension. WebGPU never grants limits below its defaults, so this is how
+   * to get small limits (tests, or leaving room for other work).
+   */
+  limits?: { maxStorageBufferBindingSize?: number; maxComputeWorkgroupsPerDimension?: number };
   /** Keep tuning results across sessions (JSON file in Node, IndexedDB in browsers); default true. */
   tuneCache?: boolean | TuneStore;
   /** Use this device instead of requesting one; the engine then never destroys it. */
@@ -63,6 +71,8 @@ export interface ConvPlan {
   workspace: WorkspaceBuffer[];
   workspaceBytes: number;
   outputShape: Shape4;
+  /** Sub-convolutions run in turn when one binding would exceed maxStorageBufferBindingSize; undefined when it fits whole. */
+  chunks?: ChunkPlan;
   /** Why this algorithm: the caller asked, the autotuner measured it, or the rules before tuning. */
   chosenBy: 'caller' | 'tuned' | 'rules';
 }
@@ -104,10 +114,17 @@ export async function createConvEngine(options: EngineOptions = {}): Promise<Con
   const owned = !options.device;
   const device = options.device ?? (await requestDevice(options));
   const store = options.tuneCache === false ? kMemoryTuneStore : options.tuneCache === true || options.tuneCache === undefined ? defaultTuneStore() : options.tuneCache;
+  for (const [name, value] of Object.entries(options.limits ?? {})) {
+    if (!(Number.isSafeInteger(value) && value >= 1)) throw new ConvArgumentError(`options.limits.${name}`, value, 'must be a positive integer');
+    if (!['maxStorageBufferBindingSize', 'maxComputeWorkgroupsPerDimension'].includes(name)) {
+      throw new ConvArgumentError(`options.limits.${name}`, value, 'only maxStorageBufferBindingSize and maxComputeWorkgroupsPerDimension can be lowered');
+    }
+  }
   const engine = new ConvEngine(device, owned, options.poolBytes ?? kDefaultPoolBytes, {
     memoryBudgetBytes: options.memoryBudgetBytes ?? Infinity,
     autotune: options.autotune ?? false,
     store,
+    limits: options.limits ?? {},
   });
   await engine.loadTuning();
   return engine;
@@ -117,6 +134,7 @@ interface TuningSettings {
   memoryBudgetBytes: number;
   autotune: boolean;
   store: TuneStore;
+  limits: EngineOptions['limits'] & object;
 }
 
 /** Runs convolutions on one device: owns its buffers (pooled) and sees its loss. */
@@ -128,6 +146,8 @@ export class ConvEngine implements TensorOwner {
   readonly lost: Promise<DeviceLostError>;
 
   private tuned: Record<string, TuneEntry> = {};
+  /** The device's limits, lowered where the engine was asked to plan with smaller ones. */
+  readonly limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number; maxBufferSize: number };
   private readonly tuning: TuningSettings;
 
   constructor(
@@ -136,7 +156,12 @@ export class ConvEngine implements TensorOwner {
     poolBytes: number = kDefaultPoolBytes,
     tuning: Partial<TuningSettings> = {},
   ) {
-    this.tuning = { memoryBudgetBytes: Infinity, autotune: false, store: kMemoryTuneStore, ...tuning };
+    this.tuning = { memoryBudgetBytes: Infinity, autotune: false, store: kMemoryTuneStore, limits: {}, ...tuning };
+    this.limits = {
+      maxStorageBufferBindingSize: Math.min(device.limits.maxStorageBufferBindingSize, this.tuning.limits.maxStorageBufferBindingSize ?? Infinity),
+      maxComputeWorkgroupsPerDimension: Math.min(device.limits.maxComputeWorkgroupsPerDimension, this.tuning.limits.maxComputeWorkgroupsPerDimension ?? Infinity),
+      maxBufferSize: device.limits.maxBufferSize,
+    };
     this.buffers = new BufferManager(device, poolBytes);
     this.lost = device.lost.then((info) => {
       this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device is gone');
@@ -165,9 +190,10 @@ export class ConvEngine implements TensorOwner {
     if (!(typeof budget === 'number' && budget >= 0)) throw new ConvArgumentError('memoryBudgetBytes', budget, 'must be a non-negative number of bytes');
     const params = normalizeConvParams(xShape, wShape, options, options.bias !== undefined);
     const make = (chosen: ConcreteAlgorithm, kernel: GemmKernel, chosenBy: ConvPlan['chosenBy']): ConvPlan => {
-      const workspace = kPlans[chosen].workspace(params);
+      const chunks = this.chunksFor(params, chosen);
+      const workspace = chunks?.workspace ?? kPlans[chosen].workspace(params);
       const gemmKernel = checkGemmKernel(options.gemmKernel ?? kernel);
-      return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params), chosenBy };
+      return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params), chunks, chosenBy };
     };
     if (algorithm !== 'auto') {
       const plan = make(chooseAlgorithm(params, algorithm), kDefaultGemmKernel, 'caller');
@@ -211,6 +237,22 @@ export class ConvEngine implements TensorOwner {
     this.tuned = { ...(await this.tuning.store.load(this.adapter)), ...this.tuned };
   }
 
+  private chunksFor(p: ConvParams, algorithm: ConcreteAlgorithm): ChunkPlan | undefined {
+    const { maxStorageBufferBindingSize: limit, maxBufferSize } = this.limits;
+    const weightBytes = weightElements(p) * kBytesPerElement;
+    if (weightBytes > limit) throw new LimitError(`w (${weightBytes} bytes)`, weightBytes, 'maxStorageBufferBindingSize', limit);
+    for (const [what, bytes] of [['x', inputElements(p)], ['output', outputElements(p)]] as const) {
+      if (bytes * kBytesPerElement > maxBufferSize) throw new LimitError(`${what} (${bytes * kBytesPerElement} bytes)`, bytes * kBytesPerElement, 'maxBufferSize', maxBufferSize);
+    }
+    try {
+      return planChunks(p, kPlans[algorithm].workspace, limit);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const need = Math.max(...kPlans[algorithm].workspace({ ...p, batch: 1, outH: 1 }).map((b) => b.elements * kBytesPerElement));
+      throw new LimitError(`${algorithm} for one output row (${e.message})`, need, 'maxStorageBufferBindingSize', limit);
+    }
+  }
+
   /** Exact bytes of temporary GPU memory `algorithm` creates for this convolution (MEC.md formulas). */
   workspaceBytes(algorithm: Algorithm, xShape: readonly number[], wShape: readonly number[], options: ConvOptions = {}): number {
     return this.plan(xShape, wShape, { ...options, algorithm }).workspaceBytes;
@@ -246,12 +288,13 @@ export class ConvEngine implements TensorOwner {
     this.checkData('w', w, weightElements(p));
     if (options.bias !== undefined) this.checkData('options.bias', options.bias, p.outC);
     const ioBytes = [inputElements(p), weightElements(p), p.outC, outputElements(p)].map((e) => e * kBytesPerElement);
-    this.checkBindingSizes([
-      ['x', ioBytes[0]],
-      ['w', ioBytes[1]],
-      ['output', ioBytes[3]],
-      ...plan.workspace.map((b): [string, number] => [`workspace ${b.name}`, b.elements * kBytesPerElement]),
-    ]);
+    if (plan.chunks) {
+      for (const [name, data] of [['x', x]] as const) {
+        if (isGpuBuffer(data) && !(data.usage & kUsage.COPY_SRC)) {
+          throw new ConvArgumentError(name, data, `needs GPUBufferUsage.COPY_SRC: this convolution is split into ${plan.chunks.chunks.length} chunks to fit maxStorageBufferBindingSize`);
+        }
+      }
+    }
 
     const totalBytes = ioBytes.reduce((a, b) => a + b, 0) + plan.workspaceBytes;
     // Buffers are created inside error scopes so an allocation failure becomes a typed error.
@@ -261,10 +304,13 @@ export class ConvEngine implements TensorOwner {
       held.push(b);
       return b;
     };
-    const storage = kUsage.STORAGE | kUsage.COPY_DST;
+    const storage = kUsage.STORAGE | kUsage.COPY_DST | kUsage.COPY_SRC;
     let y: GPUBuffer | undefined;
-    let passes!: Pass[];
-        this.device.pushErrorScope('out-of-memory');
+    // Each step is a sub-convolution with its passes, plus the copies around it when chunked.
+    const steps: { passes: Pass[]; xCopies: Copy[]; yCopies: Copy[] }[] = [];
+    let xb!: GPUBuffer;
+    let workspace: GPUBuffer[] = [];
+    this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     try {
       const bind = (name: string, data: TensorData, bytes: number, role: BufferRole): GPUBuffer => {
@@ -275,39 +321,56 @@ export class ConvEngine implements TensorOwner {
         }
         return data instanceof GpuTensor ? data.buffer : data;
       };
-      const xb = bind('x', x, ioBytes[0], 'input');
+      xb = bind('x', x, ioBytes[0], 'input');
       const wb = bind('w', w, ioBytes[1], 'weights');
       const biasb = options.bias !== undefined ? bind('bias', options.bias, ioBytes[2], 'bias') : wb;
-      y = this.buffers.acquire(ioBytes[3], kUsage.STORAGE | kUsage.COPY_SRC, 'output', `conv2d.${plan.algorithm}.y`);
-      const workspace = plan.workspace.map((b) => acquire(b.elements * kBytesPerElement, kUsage.STORAGE, 'workspace', b.name));
-      const io: ConvBuffers = { x: xb, w: wb, bias: biasb, y, workspace };
-      passes = kPlans[plan.algorithm].passes(p, io, plan.gemmKernel);
+      y = this.buffers.acquire(ioBytes[3], kUsage.STORAGE | kUsage.COPY_SRC | kUsage.COPY_DST, 'output', `conv2d.${plan.algorithm}.y`);
+      workspace = plan.workspace.map((b) => acquire(b.elements * kBytesPerElement, storage, 'workspace', b.name));
+      if (!plan.chunks) {
+        const io: ConvBuffers = { x: xb, w: wb, bias: biasb, y, workspace };
+        steps.push({ passes: kPlans[plan.algorithm].passes(p, io, plan.gemmKernel), xCopies: [], yCopies: [] });
+      } else {
+        const [chunkX, chunkY, ...own] = workspace;
+        for (const chunk of plan.chunks.chunks) {
+          const io: ConvBuffers = { x: chunkX, w: wb, bias: biasb, y: chunkY, workspace: own };
+          steps.push({ passes: kPlans[plan.algorithm].passes(chunk.params, io, plan.gemmKernel), xCopies: chunk.xCopies, yCopies: chunk.yCopies });
+        }
+      }
     } finally {
       await this.popScopes(plan.algorithm, held.concat(y ?? []), totalBytes);
     }
 
     try {
-      const pipelines = await Promise.all(passes.map((pass) => getPipeline(this.device, { name: pass.name, code: pass.code, constants: pass.constants })));
+      const passes = steps.flatMap((s) => s.passes);
+      const pipelines = new Map(
+        await Promise.all(passes.map(async (pass) => [pass, await getPipeline(this.device, { name: pass.name, code: pass.code, constants: pass.constants })] as const)),
+      );
       this.checkUsable();
       this.device.pushErrorScope('out-of-memory');
       this.device.pushErrorScope('validation');
       let scopes: Promise<void>;
       try {
         const encoder = this.device.createCommandEncoder({ label: `conv2d.${plan.algorithm}` });
-        const computePass = encoder.beginComputePass({ label: `conv2d.${plan.algorithm}` });
-        const maxPerDim = this.device.limits.maxComputeWorkgroupsPerDimension;
-        passes.forEach((pass, i) => {
-          const data = packStruct(pass.code, pass.struct, pass.uniforms);
-          const uniform = acquire(data.byteLength, kUsage.UNIFORM | kUsage.COPY_DST, 'uniform', `${pass.name}.uniforms`);
-          this.device.queue.writeBuffer(uniform, 0, data);
-          const entries: GPUBindGroupEntry[] = pass.bindings.map((buffer, binding) => ({ binding, resource: { buffer } }));
-          entries.push({ binding: entries.length, resource: { buffer: uniform } });
-          const bindGroup = this.device.createBindGroup({ label: pass.name, layout: pipelines[i].getBindGroupLayout(0), entries });
-          computePass.setPipeline(pipelines[i]);
-          computePass.setBindGroup(0, bindGroup);
-          computePass.dispatchWorkgroups(...this.fold(pass.name, pass.workgroups, maxPerDim));
-        });
-        computePass.end();
+        const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
+        const [chunkX, chunkY] = workspace;
+        for (const step of steps) {
+          for (const [src, dst, n] of step.xCopies) encoder.copyBufferToBuffer(xb, src * kBytesPerElement, chunkX, dst * kBytesPerElement, n * kBytesPerElement);
+          const computePass = encoder.beginComputePass({ label: `conv2d.${plan.algorithm}` });
+          for (const pass of step.passes) {
+            const pipeline = pipelines.get(pass)!;
+            const data = packStruct(pass.code, pass.struct, pass.uniforms);
+            const uniform = acquire(data.byteLength, kUsage.UNIFORM | kUsage.COPY_DST, 'uniform', `${pass.name}.uniforms`);
+            this.device.queue.writeBuffer(uniform, 0, data);
+            const entries: GPUBindGroupEntry[] = pass.bindings.map((buffer, binding) => ({ binding, resource: { buffer } }));
+            entries.push({ binding: entries.length, resource: { buffer: uniform } });
+            const bindGroup = this.device.createBindGroup({ label: pass.name, layout: pipeline.getBindGroupLayout(0), entries });
+            computePass.setPipeline(pipeline);
+            computePass.setBindGroup(0, bindGroup);
+            computePass.dispatchWorkgroups(...this.fold(pass.name, pass.workgroups, maxPerDim));
+          }
+          computePass.end();
+          for (const [dst, src, n] of step.yCopies) encoder.copyBufferToBuffer(chunkY, src * kBytesPerElement, y, dst * kBytesPerElement, n * kBytesPerElement);
+        }
         this.device.queue.submit([encoder.finish()]);
       } finally {
         scopes = this.popScopes(plan.algorithm, held.concat(y), totalBytes);
@@ -391,16 +454,6 @@ export class ConvEngine implements TensorOwner {
       if (data.size < bytes) throw new ConvArgumentError(name, data, `has ${data.size} bytes, needs at least ${bytes}`);
     } else {
       throw new ConvArgumentError(name, data, 'must be a Float32Array, a GPUBuffer or a GpuTensor');
-    }
-  }
-
-  private checkBindingSizes(buffers: [string, number][]): void {
-    const { maxStorageBufferBindingSize, maxBufferSize } = this.device.limits;
-    for (const [what, bytes] of buffers) {
-      if (bytes > maxBufferSize) throw new LimitError(`${what} (${bytes} bytes)`, bytes, 'maxBufferSize', maxBufferSize);
-      if (bytes > maxStorageBufferBindingSize) {
-        throw new LimitError(`${what} (${bytes} bytes)`, bytes, 'maxStorageBufferBindingSize', maxStorageBufferBindingSize);
-      }
     }
   }
 

@@ -377,15 +377,16 @@ const kCases: BadInputCase[] = [
   },
   // Device limits, checked before anything is allocated.
   {
-    name: 'output 4 bytes past maxStorageBufferBindingSize',
+    // Bigger outputs and workspaces are split into chunks; weights are never split.
+    name: 'weights 4 bytes past maxStorageBufferBindingSize',
     arrange: conv((fx) => {
-      const outC = Math.floor(fx.engine.device.limits.maxStorageBufferBindingSize / 4 / 4096) + 1;
-      return { x: seededData(4096, 18), xShape: [1, 64, 64, 1], w: seededData(outC, 19), wShape: [1, 1, 1, outC], options: { algorithm: 'direct' } };
+      const outC = Math.floor(fx.engine.device.limits.maxStorageBufferBindingSize / 4 / 64) + 1;
+      return { x: seededData(64, 18), xShape: [1, 1, 1, 64], w: seededData(64, 19), wShape: [1, 1, 64, outC], options: { algorithm: 'direct' } };
     }),
     expected: (fx) => {
       const limit = fx.engine.device.limits.maxStorageBufferBindingSize;
-      const bytes = (Math.floor(limit / 4 / 4096) + 1) * 4096 * 4;
-      return { error: LimitError, message: [`output (${bytes} bytes)`, `above the device limit maxStorageBufferBindingSize = ${limit}`] };
+      const bytes = (Math.floor(limit / 4 / 64) + 1) * 64 * 4;
+      return { error: LimitError, message: [`w (${bytes} bytes)`, `above the device limit maxStorageBufferBindingSize = ${limit}`] };
     },
   },
   {
@@ -400,15 +401,16 @@ const kCases: BadInputCase[] = [
     },
   },
   {
-    name: 'im2col workspace past maxStorageBufferBindingSize',
+    // Chunks go down to one output row; a row whose im2col workspace alone is past the limit cannot run.
+    name: 'one output row of im2col past maxStorageBufferBindingSize',
     arrange: conv((fx) => {
-      // (n − 10)² · 11² lowered elements with an 11×11 kernel: just past the binding limit.
-      const n = Math.ceil(Math.sqrt(fx.engine.device.limits.maxStorageBufferBindingSize / 4 / 121)) + 11;
-      return { x: seededData(n * n, 22), xShape: [1, n, n, 1], w: seededData(121, 23), wShape: [11, 11, 1, 1], options: { algorithm: 'im2col' } };
+      // One row of an 11×11 im2col over w columns holds w·121 floats: make it just too many.
+      const w = Math.ceil(fx.engine.device.limits.maxStorageBufferBindingSize / 4 / 121) + 11;
+      return { x: seededData(64, 22), xShape: [1, 11, w, 1], w: seededData(121, 23), wShape: [11, 11, 1, 1], options: { algorithm: 'im2col' } };
     }),
     expected: (fx) => ({
       error: LimitError,
-      message: ['workspace im2col.cols (', `above the device limit maxStorageBufferBindingSize = ${fx.engine.device.limits.maxStorageBufferBindingSize}`],
+      message: ['im2col for one output row', `above the device limit maxStorageBufferBindingSize = ${fx.engine.device.limits.maxStorageBufferBindingSize}`],
     }),
   },
   // upload().
