@@ -15,6 +15,9 @@ struct Gemm {
   bBase: u32, bS0: u32, bS1: u32, bS2: u32,
   ldb: u32, biasS2: u32, cStrideM: u32, cStrideN: u32,
   cBase: u32, cS0: u32, cS1: u32, cS2: u32,
+  // Row m of C starts at (m / cMInner)·cSMOuter + (m % cMInner)·cStrideM: MEC's Solution A writes
+  // its i_n·o_w rows straight into NHWC or NCHW output this way, with no transpose pass.
+  cMInner: u32, cSMOuter: u32,
   // The fused epilogue is uniform, not an override: one pipeline serves every bias/activation,
   // and compiling large register blocks is what costs (seconds each on SwiftShader).
   activation: u32, // 0 none, 1 relu, 2 relu6
@@ -73,7 +76,7 @@ fn store(row: u32, n0: u32, acc: vec4f, p: Part) {
   if (row >= u.M) {
     return;
   }
-  let base = p.c + row * u.cStrideM;
+  let base = p.c + (row / u.cMInner) * u.cSMOuter + (row % u.cMInner) * u.cStrideM;
   for (var j = 0u; j < 4u; j++) {
     let n = n0 + j;
     if (n < u.N) {

@@ -26,7 +26,7 @@ export {
   type Shape4,
 } from './params';
 export { conv2dReference } from './reference/conv2d';
-export { mecLoweredElements, mecIntermediateElements } from './plans/mec';
+export { mecLoweredElements } from './plans/mec';
 export { im2colLoweredElements } from './plans/im2col';
 export { requestDevice, adapterDescription } from './gpu/device';
 export type { BufferStats } from './gpu/buffers';

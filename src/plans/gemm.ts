@@ -57,6 +57,9 @@ export interface GemmView {
   cStrides: Strides3;
   cStrideM: number;
   cStrideN: number;
+  /** Rows come in runs of cMInner, cSMOuter apart (default: one run of M). */
+  cMInner?: number;
+  cSMOuter?: number;
 }
 
 const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
@@ -141,6 +144,7 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
       bBase: 0, bS0: v.bStrides[0], bS1: v.bStrides[1], bS2: v.bStrides[2],
       ldb: v.ldb, biasS2: v.biasGroupStride, cStrideM: v.cStrideM, cStrideN: v.cStrideN,
       cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
+      cMInner: v.cMInner ?? v.M, cSMOuter: v.cSMOuter ?? 0,
       activation: withEpilogue ? activationCode(p) : 0, hasBias: withEpilogue && p.hasBias ? 1 : 0,
     },
     workgroups: tilesM * tilesN * batchCount,

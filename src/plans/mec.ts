@@ -1,5 +1,4 @@
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
-import transposeWgsl from '../../shaders/transpose_output.wgsl?raw';
 import type { ConvParams } from '../params';
 import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
 import { type AlgorithmPlan, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
@@ -13,11 +12,6 @@ export const mecRowPad = (p: ConvParams) => roundUp4(p.kW * p.inCPerGroup);
  */
 export function mecLoweredElements(p: ConvParams): number {
   return p.groups * p.batch * p.outW * p.paddedH * mecRowPad(p);
-}
-
-/** Solution A's intermediate, the output in o_h × i_n × o_w × k_c order. */
-export function mecIntermediateElements(p: ConvParams): number {
-  return p.outH * p.batch * p.outW * p.outC;
 }
 
 const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, p.kW * p.inCPerGroup);
@@ -85,21 +79,19 @@ export const mecB: AlgorithmPlan = {
 
 /**
  * Solution A: o_h GEMMs, each over all i_n · o_w rows of L (images are contiguous, so the rows of
- * every image form one matrix with the same leading dimension), into an o_h × i_n × o_w × k_c
- * intermediate that a final pass transposes to the caller's layout.
+ * every image form one matrix with the same leading dimension). The paper writes an o_h × i_n ×
+ * o_w × k_c intermediate and transposes it; here the GEMM's store splits row m into (image m / o_w,
+ * column m % o_w) and writes the caller's layout directly, so A needs no more memory than B.
  */
 export const mecA: AlgorithmPlan = {
   algorithm: 'mec-a',
-  workspace: (p): WorkspaceBuffer[] => [
-    { name: 'mec.L', elements: mecLoweredElements(p) },
-    { name: 'mec.intermediate', elements: mecIntermediateElements(p) },
-    ...packedWeightsWorkspace(p, mecWeights(p)),
-  ],
+  workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p))],
   passes(p, io, kernel: GemmKernel) {
-    const [l, t] = io.workspace;
+    const [l] = io.workspace;
     const passes: Pass[] = [lowerPass(p, io.x, l)];
     const { b, layout } = weightsOperand(p, io, passes);
     const v = lView(p);
+    const out = outputStrides(p);
     passes.push(
       gemmPass(p, {
         label: 'Mec.gemmA',
@@ -108,19 +100,9 @@ export const mecA: AlgorithmPlan = {
         a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
-        c: t, cStrides: [p.batch * p.outW * p.outC, 0, p.outCPerGroup], cStrideM: p.outC, cStrideN: 1,
+        c: io.y, cStrides: [out.row, 0, out.group], cStrideM: out.m, cStrideN: out.n, cMInner: p.outW, cSMOuter: out.image,
       }, kernel),
     );
-    const total = mecIntermediateElements(p);
-    passes.push({
-      name: 'Mec.transposeA',
-      code: transposeWgsl,
-      constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, OUTPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 },
-      bindings: [t, io.y],
-      struct: 'Transpose',
-      uniforms: { total, batch: p.batch, outH: p.outH, outW: p.outW, outC: p.outC },
-      workgroups: elementwiseWorkgroups(total),
-    });
     return passes;
   },
 };

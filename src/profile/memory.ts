@@ -5,7 +5,7 @@ import type { ConvOptions } from '../params';
 export interface WorkspaceComparison {
   /** Solution B: L only. */
   mecBBytes: number;
-  /** Solution A: L plus the output-sized intermediate. */
+  /** Solution A: L only (its GEMMs write the output layout directly, no intermediate). */
   mecABytes: number;
   im2colBytes: number;
   /** im2colBytes / mecBBytes, from what the plans allocate. */
