@@ -72,6 +72,9 @@ function layers(): Layer[] {
   add({ groups: 16, inC: 16, outC: 16, strides: [2, 2], padding: 'same', bias: true, activation: 'relu6' });
   add({ groups: 3, inC: 3, outC: 6, padding: [1, 1, 1, 1], layout: 'NCHW' });
   add({ groups: 5, inC: 5, outC: 10, dilations: [2, 2], padding: 'same', bias: true });
+  // Depthwise NHWC with channels in fours: the vec4 depthwise kernel.
+  add({ groups: 8, inC: 8, outC: 8, dilations: [2, 1], batch: 2, padding: [1, 2, 0, 1] });
+  add({ groups: 12, inC: 12, outC: 12, kH: 5, kW: 5, padding: 'same', activation: 'relu', bias: true });
   // Batch 1–3 with channel counts that are not multiples of 4.
   ([1, 3, 5, 16, 33] as const).forEach((inC, i) => {
     add({ inC, outC: [1, 4, 7, 16, 5][i], batch: (i % 3) + 1, padding: 'same', layout: i % 2 ? 'NCHW' : 'NHWC' });

@@ -1,6 +1,7 @@
 import depthwiseWgsl from '../../shaders/depthwise.wgsl?raw';
+import depthwiseVec4Wgsl from '../../shaders/depthwise_vec4.wgsl?raw';
 import directWgsl from '../../shaders/direct.wgsl?raw';
-import { outputElements } from '../params';
+import { type ConvParams, outputElements } from '../params';
 import { activationCode, type AlgorithmPlan, elementwiseWorkgroups, kElementwiseWorkgroup } from './types';
 
 /** Direct convolution: zero workspace, one output per invocation (any groups, both layouts). */
@@ -32,19 +33,23 @@ export const direct: AlgorithmPlan = {
   },
 };
 
+/** NHWC, multiplier 1, channels in fours: the vec4 kernel applies. */
+const depthwiseVec4 = (p: ConvParams) => p.layout === 'NHWC' && p.outCPerGroup === 1 && p.inC % 4 === 0;
+
 /** Depthwise (groups = i_c, any channel multiplier): zero workspace. */
 export const depthwise: AlgorithmPlan = {
   algorithm: 'depthwise',
   workspace: () => [],
   passes(p, io) {
-    const total = outputElements(p);
+    const vec4 = depthwiseVec4(p);
+    const total = vec4 ? outputElements(p) / 4 : outputElements(p);
     return [
       {
-        name: 'Depthwise.conv',
-        code: depthwiseWgsl,
+        name: vec4 ? 'Depthwise.convVec4' : 'Depthwise.conv',
+        code: vec4 ? depthwiseVec4Wgsl : depthwiseWgsl,
         constants: {
           WORKGROUP_SIZE: kElementwiseWorkgroup,
-          INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0,
+          ...(vec4 ? {} : { INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 }),
           ACTIVATION: activationCode(p),
           HAS_BIAS: p.hasBias ? 1 : 0,
         },
