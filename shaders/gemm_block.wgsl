@@ -17,7 +17,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   let m0 = ((p.tile / u.tilesN) * WG_Y + lid.y) * TM;
   let n0 = ((p.tile % u.tilesN) * WG_X + lid.x) * TN4 * 4u;
-  let lda = u.lda / 4u;
   let ldb = u.ldb / 4u;
   // Past the edge: read a clamped, valid row or column; it is never stored.
   let lastRow = u.M - 1u;

@@ -12,6 +12,10 @@ struct Gemm {
   // A[m][k] = a[aOffset + m·lda + (k / aKInner)·aKOuter + k % aKInner]: the k-split steps over
   // dilated kernel rows (aKOuter = d_h·run) inside a row of L; K = aKCount·aKInner.
   lda: u32, aKInner: u32, aKOuter: u32, aKCount: u32,
+  // Row m of A starts at (m / aMInner)·aSMOuter + (m % aMInner)·lda: one MEC GEMM then spans
+  // every output row h (m = h·o_w + w reads L[w] from column h·s_h·run), so its tiles are as
+  // large as im2col's while L stays compact.
+  aMInner: u32, aSMOuter: u32,
   bBase: u32, bS0: u32, bS1: u32, bS2: u32,
   ldb: u32, biasS2: u32, cStrideM: u32, cStrideN: u32,
   cBase: u32, cS0: u32, cS1: u32, cS2: u32,
@@ -56,6 +60,11 @@ fn partOf(wid: vec3u, nwg: vec3u) -> Part {
   p.c = u.cBase + z0 * u.cS0 + z1 * u.cS1 + z2 * u.cS2;
   p.bias = z2 * u.biasS2;
   return p;
+}
+
+// Offset of row m of A, in vec4s from the partition's A offset.
+fn rowOfA(m: u32) -> u32 {
+  return ((m / u.aMInner) * u.aSMOuter + (m % u.aMInner) * u.lda) / 4u;
 }
 
 fn epilogue(v: f32, biasIndex: u32) -> f32 {

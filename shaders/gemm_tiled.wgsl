@@ -18,7 +18,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let p = partOf(wid, nwg);
   let tileM0 = (p.tile / u.tilesN) * 4u * WG_Y;
   let tileN0 = (p.tile % u.tilesN) * 4u * WG_X;
-  let lda = u.lda / 4u;
   let ldb = u.ldb / 4u;
   let k4PerTile = TILE_K / 4u;
 
@@ -33,7 +32,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       var v = vec4f(0.0);
       if (p.valid && m < u.M && k < u.K) {
         let column = (k / u.aKInner) * u.aKOuter + k % u.aKInner;
-        v = a[p.a + m * lda + column / 4u];
+        v = a[p.a + rowOfA(m) + column / 4u];
       }
       tileA[i] = v;
     }

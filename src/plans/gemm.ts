@@ -47,6 +47,9 @@ export interface GemmView {
   lda: number;
   aKInner: number;
   aKOuter: number;
+  /** Rows of A come in runs of aMInner, aSMOuter apart (default: one run of M). */
+  aMInner?: number;
+  aSMOuter?: number;
   b: GPUBuffer;
   bStrides: Strides3;
   ldb: number;
@@ -78,7 +81,7 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }): string {
   const rows = [...Array(tm).keys()];
   const cols = [...Array(tn4).keys()];
   const decl = [
-    ...rows.map((i) => `let aR${i} = aOffset + min(m0 + ${i}u, lastRow) * lda;`),
+    ...rows.map((i) => `let aR${i} = aOffset + rowOfA(min(m0 + ${i}u, lastRow));`),
     ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
     ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = vec4f(0.0);`)),
   ];
@@ -113,7 +116,7 @@ function gemmSource(kernel: GemmKernel): string {
 }
 
 export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpilogue = true): Pass {
-  const offsets = [v.lda, v.aKInner, v.aKOuter, ...v.aStrides, v.ldb, ...v.bStrides];
+  const offsets = [v.lda, v.aKInner, v.aKOuter, v.aSMOuter ?? 0, ...v.aStrides, v.ldb, ...v.bStrides];
   if (offsets.some((x) => x % 4 !== 0)) throw new Error(`gemm ${v.label}: views must be vec4-aligned, got ${offsets}`);
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
   let wg: { x: number; y: number };
@@ -140,7 +143,7 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
     uniforms: {
       M: v.M, N: v.N, K: v.K, batchCount, tilesM, tilesN, dim0: v.batch[0], dim1: v.batch[1],
       aBase: 0, aS0: v.aStrides[0], aS1: v.aStrides[1], aS2: v.aStrides[2],
-      lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter, aKCount: v.K / v.aKInner,
+      lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter, aKCount: v.K / v.aKInner, aMInner: v.aMInner ?? v.M, aSMOuter: v.aSMOuter ?? 0,
       bBase: 0, bS0: v.bStrides[0], bS1: v.bStrides[1], bS2: v.bStrides[2],
       ldb: v.ldb, biasS2: v.biasGroupStride, cStrideM: v.cStrideM, cStrideN: v.cStrideN,
       cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],

@@ -52,7 +52,11 @@ function weightsOperand(p: ConvParams, io: ConvBuffers, passes: Pass[]) {
   return { b: packed, layout };
 }
 
-/** Solution B: i_n · o_h GEMMs of o_w × (k_h·k_w·i_c) × k_c, each writing O[n, h] in place. */
+/**
+ * Solution B: i_n · o_h GEMMs of o_w × (k_h·k_w·i_c) × k_c, each writing O[n, h] in place. One
+ * dispatch per (image, group) tiles all o_h of them together: row m = h·o_w + w of the combined
+ * GEMM reads L[w] from column h·s_h·run, and lands at output row h, column w.
+ */
 export const mecB: AlgorithmPlan = {
   algorithm: 'mec-b',
   workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p))],
@@ -65,12 +69,14 @@ export const mecB: AlgorithmPlan = {
     passes.push(
       gemmPass(p, {
         label: 'Mec.gemmB',
-        M: p.outW, N: p.outCPerGroup, K: v.K,
-        batch: [p.outH, p.batch, p.groups],
-        a: l, aStrides: [v.hStride, v.imageStride, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
+        M: p.outH * p.outW, N: p.outCPerGroup, K: v.K,
+        batch: [p.batch, 1, p.groups],
+        a: l, aStrides: [v.imageStride, 0, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
+        aMInner: p.outW, aSMOuter: v.hStride,
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
-        c: io.y, cStrides: [out.row, out.image, out.group], cStrideM: out.m, cStrideN: out.n,
+        // Row m = h·o_w + w sits at m·(stride of w) in both layouts: NHWC h·o_w·k_c + w·k_c, NCHW h·o_w + w.
+        c: io.y, cStrides: [out.image, 0, out.group], cStrideM: out.m, cStrideN: out.n,
       }, kernel),
     );
     return passes;
