@@ -27,7 +27,10 @@ test('before tuning, auto follows the rules; the memory budget narrows the choic
   // o_w = 10 ≤ T and the output (1200) is smaller than L (1·10·14·3·8 = 3360): Solution A.
   expect(plan.algorithm).toBe('mec-a');
   const mecB = engine.workspaceBytes('mec-b', xShape, wShape, options);
-  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB }).algorithm).toBe('mec-b');
+  // Solution A writes the output layout directly: it needs no more than B.
+  expect(engine.workspaceBytes('mec-a', xShape, wShape, options)).toBe(mecB);
+  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB }).algorithm).toBe('mec-a');
+  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB - 4 }).algorithm).toBe('direct');
   expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: 0 }).algorithm).toBe('direct');
   expect(() => engine.plan(xShape, wShape, { ...options, algorithm: 'im2col' }, { memoryBudgetBytes: mecB - 4 })).toThrow(LimitError);
 });
@@ -55,7 +58,8 @@ test('tune times the candidates, keeps the fastest for auto and persists it', as
 test('a tuning budget leaves out candidates that need more workspace', async () => {
   const budget = engine.workspaceBytes('mec-b', [2, 9, 9, 4], [3, 3, 4, 8], {});
   const entry = await engine.tune([2, 9, 9, 4], [3, 3, 4, 8], {}, { runs: 1, memoryBudgetBytes: budget });
-  expect(Object.keys(entry.candidates).some((n) => n.startsWith('im2col') || n.startsWith('mec-a'))).toBe(false);
+  expect(Object.keys(entry.candidates).some((n) => n.startsWith('im2col'))).toBe(false);
+  expect(Object.keys(entry.candidates).some((n) => n.startsWith('mec-b'))).toBe(true);
   expect(entry.workspaceBytes).toBeLessThanOrEqual(budget);
 });
 
