@@ -1,0 +1,166 @@
+// Time, memory and correctness of one contestant on one layer, the same way for every library:
+// wall time from the call until the library's queue has drained (onSubmittedWorkDone), bytes from
+// the patched createBuffer/destroy counter, output against a float64 CPU reference. Browser-safe.
+import { conv2dReference, convFlops, normalizeConvParams } from '../src/index';
+import { median } from '../src/profile';
+import type { BenchLibrary, ContestantId } from './contestants';
+import { deviceMemory, resetPeak } from './gpu-memory';
+import type { LayerConv } from './layers';
+
+export interface MeasureOptions {
+  /** Timed runs (≥ 1). */
+  runs: number;
+  /** Untimed runs before them (≥ 1); the first is the cold call, reported on its own. */
+  warmup: number;
+  onProgress?: (what: string) => void;
+}
+
+/** What the output is compared with. */
+export interface Expected {
+  values: ArrayLike<number>;
+  /** 'reference' (float64 CPU) or the contestant whose output stands in for it on big layers. */
+  source: string;
+}
+
+export interface ContestantResult {
+  contestant: ContestantId;
+  /** What 'auto' resolved to. */
+  ran?: string;
+  error?: string;
+  timesMs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  gflops: number;
+  /** The first call of the layer, compilation included. */
+  firstCallMs: number;
+  /** Bytes the first call created (later calls reuse pools). */
+  firstCallBytes: number;
+  /** Bytes created by prepare(): input and weights as the library keeps them, a session. */
+  setupBytes: number;
+  /** Most bytes alive on the library's device during a timed call, less what was alive before this layer's setup. */
+  peakBytes: number;
+  /** Input + weights + output, float32: what any algorithm must hold. */
+  ioBytes: number;
+  /** Workspace the algorithm declares (ours, from the plan); undefined for the peers. */
+  workspaceBytes?: number;
+  /** Bytes created per timed call, averaged (0 once pools are warm). */
+  bytesPerCall: number;
+  correctness?: Correctness;
+}
+
+export interface Correctness {
+  against: string;
+  maxAbsDiff: number;
+  /** Elements beyond 1e-5·sqrt(k_h·k_w·i_c/g)·(1+|ref|). */
+  mismatches: number;
+  tolerance: number;
+  ok: boolean;
+}
+
+/** Layers with more FLOPs than this compare with our mec-b output instead of the slow CPU reference. */
+export const kReferenceMaxFlops = 4e9;
+
+export function layerFlops(conv: LayerConv): number {
+  return convFlops(normalizeConvParams(conv.xShape, conv.wShape, conv.options));
+}
+
+/** Input, weights and output bytes of the layer (float32). */
+export function layerIoBytes(conv: LayerConv): number {
+  const p = normalizeConvParams(conv.xShape, conv.wShape, conv.options);
+  const elements = p.batch * p.inH * p.inW * p.inC + p.kH * p.kW * p.inCPerGroup * p.outC + p.batch * p.outH * p.outW * p.outC;
+  return elements * 4;
+}
+
+/** The stated tolerance factor for the layer: 1e-5·sqrt(k_h·k_w·i_c/g). */
+export function layerTolerance(conv: LayerConv): number {
+  const [kH, kW, inCPerGroup] = conv.wShape;
+  return 1e-5 * Math.sqrt(kH * kW * inCPerGroup);
+}
+
+export function referenceOutput(conv: LayerConv, x: Float32Array, w: Float32Array): Float64Array {
+  const { bias: _none, ...options } = conv.options; // bench layers have no bias
+  return conv2dReference(x, conv.xShape, w, conv.wShape, options);
+}
+
+export function checkOutput(got: ArrayLike<number>, expected: Expected, tolerance: number): Correctness {
+  const want = expected.values;
+  if (got.length !== want.length) return { against: expected.source, maxAbsDiff: Infinity, mismatches: want.length, tolerance, ok: false };
+  let maxAbsDiff = 0;
+  let mismatches = 0;
+  for (let i = 0; i < want.length; i++) {
+    const diff = Math.abs(got[i] - want[i]);
+    if (Number.isNaN(diff)) maxAbsDiff = Infinity;
+    else if (diff > maxAbsDiff) maxAbsDiff = diff;
+    if (!(diff <= tolerance * (1 + Math.abs(want[i])))) mismatches++;
+  }
+  return { against: expected.source, maxAbsDiff, mismatches, tolerance, ok: mismatches === 0 };
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/**
+ * Prepare the layer on the library, run it cold once, warm up, time `runs` calls, then read one
+ * output for the check. Never throws: a failure is the result's `error`.
+ */
+export async function measureContestant(
+  library: BenchLibrary,
+  contestant: ContestantId,
+  conv: LayerConv,
+  data: { x: Float32Array; w: Float32Array },
+  expected: Expected | undefined,
+  { runs, warmup, onProgress }: MeasureOptions,
+): Promise<ContestantResult> {
+  const result: ContestantResult = {
+    contestant, timesMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, gflops: NaN, firstCallMs: NaN, firstCallBytes: NaN,
+    setupBytes: NaN, peakBytes: NaN, ioBytes: layerIoBytes(conv), bytesPerCall: NaN,
+  };
+  const device = library.device;
+  let prepared: Awaited<ReturnType<BenchLibrary['prepare']>> | undefined;
+  try {
+    await library.trim();
+    const before = deviceMemory(device);
+    prepared = await library.prepare(contestant, conv, data.x, data.w);
+    result.ran = prepared.ran;
+    result.workspaceBytes = prepared.workspaceBytes;
+    result.setupBytes = deviceMemory(device).liveBytes - before.liveBytes;
+
+    onProgress?.('first call');
+    const created0 = deviceMemory(device).createdBytes;
+    let t0 = performance.now();
+    await prepared.run();
+    result.firstCallMs = performance.now() - t0;
+    result.firstCallBytes = deviceMemory(device).createdBytes - created0;
+
+    for (let i = 1; i < warmup; i++) {
+      onProgress?.(`warm-up ${i + 1}/${warmup}`);
+      await prepared.run();
+    }
+    let peak = 0;
+    const created1 = deviceMemory(device).createdBytes;
+    for (let i = 0; i < runs; i++) {
+      onProgress?.(`run ${i + 1}/${runs}`);
+      resetPeak(device);
+      t0 = performance.now();
+      await prepared.run();
+      result.timesMs.push(performance.now() - t0);
+      peak = Math.max(peak, deviceMemory(device).peakBytes);
+    }
+    result.bytesPerCall = (deviceMemory(device).createdBytes - created1) / runs;
+    // Read back last: the staging buffer a read creates (and our engine pools) is not the convolution's.
+    onProgress?.('read-back');
+    const got = await prepared.runAndRead();
+    if (expected) result.correctness = checkOutput(got, expected, layerTolerance(conv));
+    result.peakBytes = peak - before.liveBytes;
+    result.medianMs = median(result.timesMs);
+    result.minMs = Math.min(...result.timesMs);
+    result.maxMs = Math.max(...result.timesMs);
+    result.gflops = layerFlops(conv) / (result.medianMs * 1e6);
+    return result;
+  } catch (e) {
+    result.error = errorText(e);
+    return result;
+  } finally {
+    await prepared?.release().catch(() => undefined);
+  }
+}
