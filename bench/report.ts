@@ -2,6 +2,8 @@
 // Pure functions (no Node APIs): the CLI writes the files.
 import { type ContestantId, kContestants } from './contestants';
 import type { ContestantResult } from './measure';
+import { gemmKernelName } from '../src/plans/gemm';
+import type { GemmPeak } from '../src/profile/gemm-peak';
 import type { AdapterReport, LibraryStatus } from './session';
 
 export interface LayerResults {
@@ -16,6 +18,8 @@ export interface LayerResults {
   /** Workspace formulas at this size (MEC.md), bytes: MEC's L and im2col's lowered matrix. */
   formulas: { mecBytes: number; im2colBytes: number };
   results: ContestantResult[];
+  /** What our autotuner chose for 'auto' on this layer, and how long tuning took (once per shape class). */
+  autotune?: { ms: number; choice: string; candidates: Record<string, number> };
 }
 
 export interface BenchReport {
@@ -36,6 +40,8 @@ export interface BenchReport {
   externalRequests?: string[];
   layers: LayerResults[];
   summary: SummaryLine[];
+  /** The best GEMM our engine reaches on this adapter, for the share-of-peak figures. */
+  gemmPeak?: GemmPeak;
 }
 
 export interface SummaryLine {
@@ -243,6 +249,7 @@ ${summaryRows}
   <div><h2>Throughput (GFLOP/s, log scale, higher is better)</h2><div class="chart"><canvas id="speed"></canvas></div></div>
   <div><h2>Peak GPU memory during a call (MiB, log scale)</h2><div class="chart"><canvas id="memory"></canvas></div></div>
 </div>
+${report.gemmPeak ? `<h2>Share of the GEMM peak, and what autotune chose</h2>\n<pre>${escapeHtml(peakText(report.layers, report.gemmPeak))}</pre>` : ''}
 <h2>Layers and workspace formulas (MEC.md, float32, at the size run)</h2>
 <table><tr><th>layer</th><th>network</th><th>shape</th><th>GFLOP</th><th>MEC L: i_n·o_w·i_h·k_w·i_c</th><th>im2col: i_n·o_h·o_w·k_h·k_w·i_c</th><th>im2col / MEC</th><th>outputs compared with</th></tr>
 ${layerRows}
@@ -271,4 +278,19 @@ new Chart(document.getElementById('memory'), { type: 'bar', data: { labels: laye
 </body>
 </html>
 `;
+}
+
+/** Each layer's throughput as a share of the best GEMM the engine reaches on this adapter. */
+export function peakText(layers: LayerResults[], peak: GemmPeak): string {
+  const best = `${gemmKernelName(peak.best.kernel)}: ${gf(peak.best.gflops)} GFLOP/s`;
+  const kernels = Object.entries(peak.byKernel).map(([k, g]) => `${k} ${gf(g)}`).join(', ');
+  const lines = [`GEMM peak (${peak.size}×${peak.size}×${4 * peak.size}, every kernel; best ${best}; ${kernels})`, 'layer            auto GFLOP/s  % of peak  best MEC GFLOP/s  % of peak  autotune'];
+  for (const l of layers) {
+    const auto = l.results.find((r) => r.contestant === 'auto' && !r.error);
+    const mec = l.results.filter((r) => (r.contestant === 'mec-a' || r.contestant === 'mec-b') && !r.error).sort((a, b) => b.gflops - a.gflops)[0];
+    const pct = (r?: ContestantResult) => (r ? `${((100 * r.gflops) / peak.best.gflops).toFixed(0)} %` : '—');
+    const tune = l.autotune ? `${l.autotune.choice} (${(l.autotune.ms / 1000).toFixed(1)} s)` : '—';
+    lines.push(`${l.layer.padEnd(16)} ${(auto ? gf(auto.gflops) : '—').padStart(12)}  ${pct(auto).padStart(9)}  ${(mec ? gf(mec.gflops) : '—').padStart(16)}  ${pct(mec).padStart(9)}  ${tune}`);
+  }
+  return lines.join('\n');
 }

@@ -1,5 +1,7 @@
 // A bench session: the loaded libraries, the current layer's data and its expected output. The
 // bench page, the demo page and `npm run bench -- --node` all drive one of these. Browser-safe.
+import { gemmKernelName } from '../src/plans/gemm';
+import { type GemmPeak, measureGemmPeak } from '../src/profile/gemm-peak';
 import type { ConvEngine } from '../src/index';
 import { benchData } from '../src/profile';
 import { type BenchLibrary, type ContestantId, isContestantId, kContestants, type LibraryId, loadLibrary } from './contestants';
@@ -154,6 +156,26 @@ export class BenchSession {
     }
     const { conv, x, w, expected } = this.layer;
     return measureContestant(library, contestant, conv, { x, w }, expected, options);
+  }
+
+  /**
+   * Let our engine's autotuner time its candidates for the current layer, so 'auto' runs the
+   * adapter's measured choice (a one-time cost per shape class, reported on its own).
+   */
+  async tuneAuto(): Promise<{ ms: number; choice: string; candidates: Record<string, number> }> {
+    const engine = this.engine;
+    if (!engine || !this.layer) throw new Error('tuneAuto() needs mec-webgpu loaded and a layer set');
+    const { conv } = this.layer;
+    const t0 = performance.now();
+    const entry = await engine.tune(conv.xShape, conv.wShape, conv.options, { runs: 1 });
+    return { ms: performance.now() - t0, choice: `${entry.algorithm}/${gemmKernelName(entry.gemmKernel)}`, candidates: entry.candidates };
+  }
+
+  /** The best GEMM our engine reaches here (size × size × 4·size), for the share-of-peak figures. */
+  async gemmPeak(size: number): Promise<GemmPeak> {
+    const engine = this.engine;
+    if (!engine) throw new Error('gemmPeak() needs mec-webgpu loaded');
+    return measureGemmPeak(engine, size);
   }
 
   async destroy(): Promise<void> {

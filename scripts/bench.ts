@@ -11,6 +11,7 @@ import type { ContestantResult, MeasureOptions } from '../bench/measure';
 import {
   type BenchReport,
   htmlReport,
+  peakText,
   kCorrectnessNote,
   kMemoryNote,
   kTimingNote,
@@ -22,6 +23,7 @@ import {
 } from '../bench/report';
 import type { AdapterReport, LayerSummary, LibraryStatus } from '../bench/session';
 import { normalizeConvParams } from '../src/index';
+import type { GemmPeak } from '../src/profile/gemm-peak';
 
 /** --quick: H and W × 1/4 (never below k + stride), as `npm run profile -- --quick`. */
 const kQuickScale = 0.25;
@@ -136,6 +138,8 @@ interface Runner {
   externalRequests?: string[];
   setLayer(conv: LayerConv): Promise<LayerSummary>;
   run(contestant: ContestantId, options: Omit<MeasureOptions, 'onProgress'>): Promise<ContestantResult>;
+  tuneAuto(): Promise<{ ms: number; choice: string; candidates: Record<string, number> }>;
+  gemmPeak(size: number): Promise<GemmPeak>;
   close(): Promise<void>;
 }
 
@@ -153,6 +157,8 @@ async function nodeRunner(): Promise<Runner> {
     userAgent: `Node ${process.version}, Dawn (npm webgpu)`,
     setLayer: (conv) => session.setLayer(conv),
     run: (contestant, options) => session.run(contestant, { ...options, onProgress: (what) => progress(`: ${what}`) }),
+    tuneAuto: () => session.tuneAuto(),
+    gemmPeak: (size) => session.gemmPeak(size),
     close: () => session.destroy(),
   };
 }
@@ -196,6 +202,8 @@ async function chromiumRunner(libraries: LibraryId[]): Promise<Runner> {
         return (await page.evaluate((c) => window.bench.setLayer(c), conv as never)) as LayerSummary;
       },
       run: (contestant, options) => page.evaluate((c, o) => window.bench.run(c, o), contestant, options) as Promise<ContestantResult>,
+      tuneAuto: () => page.evaluate(() => window.bench.tuneAuto()),
+      gemmPeak: (size) => page.evaluate((n) => window.bench.gemmPeak(n), size),
       async close() {
         await page.evaluate(() => window.bench.destroy()).catch(() => undefined);
         await chromium.close();
@@ -254,6 +262,7 @@ async function main(): Promise<number> {
   const runner = config.node ? await nodeRunner() : await chromiumRunner(libraries);
   const layerResults: LayerResults[] = [];
   let failedToStart = false;
+  let gemmPeak: GemmPeak | undefined;
   try {
     console.log(`Adapter: ${runner.adapter?.name ?? 'none'}${runner.adapter ? ` (${Object.entries(runner.adapter.limits).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
     for (const l of runner.libraries) console.log(`  ${l.id}: ${l.description ?? `FAILED TO LOAD: ${l.error}`}`);
@@ -278,12 +287,23 @@ async function main(): Promise<number> {
         done++;
         const prefix = `[${String(done).padStart(width)}/${steps.length}] ${layer.id} ${c}`;
         const started = performance.now();
+        if (c === 'auto') {
+          progress(`${prefix}: autotune…`);
+          const tuned = await runner.tuneAuto();
+          entry.autotune = tuned;
+          progress(`${prefix}: autotune chose ${tuned.choice} in ${(tuned.ms / 1000).toFixed(1)} s (${Object.keys(tuned.candidates).length} candidates)`);
+        }
         progressPrefix = prefix;
         const result = await runner.run(c, { runs: config.runs, warmup: config.warmup });
         progressPrefix = '';
         entry.results.push(result);
         progress(`${prefix}${result.ran ? `→${result.ran}` : ''}: ${stepLine(result)} (step ${((performance.now() - started) / 1000).toFixed(1)} s)`);
       }
+    }
+    if (config.contestants.some((c) => kContestants[c].library === 'mec-webgpu')) {
+      const size = config.quick ? 512 : 1024;
+      progress(`GEMM peak: ${size}×${size}×${4 * size} with every kernel…`);
+      gemmPeak = await runner.gemmPeak(size);
     }
   } finally {
     progressPrefix = '';
@@ -308,6 +328,7 @@ async function main(): Promise<number> {
     externalRequests: runner.externalRequests,
     layers: layerResults,
     summary,
+    gemmPeak,
   };
 
   console.log(`\nResults (median of ${config.runs} timed runs; ×TF.js = TF.js ms / ms, > 1 is faster; total ${(elapsedMs / 1000).toFixed(0)} s)`);
@@ -316,6 +337,7 @@ async function main(): Promise<number> {
   console.log(`Correctness: ${kCorrectnessNote}.`);
   console.log('\nGeomean per contestant (speed-up = baseline ms / contestant ms):');
   console.log(summaryText(summary));
+  if (gemmPeak) console.log(`\n${peakText(layerResults, gemmPeak)}`);
   if (runner.externalRequests) console.log(`\nExternal requests during the run: ${runner.externalRequests.length ? runner.externalRequests.join(', ') : 'none'}`);
 
   mkdirSync(config.out, { recursive: true });

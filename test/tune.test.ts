@@ -24,12 +24,14 @@ afterAll(() => {
 test('before tuning, auto follows the rules; the memory budget narrows the choice', () => {
   const plan = engine.plan(xShape, wShape, options);
   expect(plan.chosenBy).toBe('rules');
-  // o_w = 10 ≤ T and the output (1200) is smaller than L (1·10·14·3·8 = 3360): Solution A.
-  expect(plan.algorithm).toBe('mec-a');
+  // One image of 12 output rows: B's GEMM (o_h·o_w = 120 rows) is taller than A's (i_n·o_w = 10).
+  expect(plan.algorithm).toBe('mec-b');
+  // Sixteen images of 12 rows: A's GEMMs (16·10 rows) are taller.
+  expect(engine.plan([16, 12, 10, 8], wShape, options).algorithm).toBe('mec-a');
   const mecB = engine.workspaceBytes('mec-b', xShape, wShape, options);
   // Solution A writes the output layout directly: it needs no more than B.
   expect(engine.workspaceBytes('mec-a', xShape, wShape, options)).toBe(mecB);
-  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB }).algorithm).toBe('mec-a');
+  expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB }).algorithm).toBe('mec-b');
   expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: mecB - 4 }).algorithm).toBe('direct');
   expect(engine.plan(xShape, wShape, options, { memoryBudgetBytes: 0 }).algorithm).toBe('direct');
   expect(() => engine.plan(xShape, wShape, { ...options, algorithm: 'im2col' }, { memoryBudgetBytes: mecB - 4 })).toThrow(LimitError);

@@ -10,6 +10,8 @@ export interface BenchPageApi {
   setLayer(conv: LayerConv): Promise<LayerSummary>;
   applies(contestant: ContestantId): boolean;
   run(contestant: ContestantId, options: Omit<MeasureOptions, 'onProgress'>): Promise<ContestantResult>;
+  tuneAuto(): ReturnType<BenchSession['tuneAuto']>;
+  gemmPeak(size: number): ReturnType<BenchSession['gemmPeak']>;
   destroy(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ window.bench = {
     // Progress goes to the console, where the Node side picks it up.
     return current().run(contestant, { ...options, onProgress: (what) => console.debug(`bench-progress ${contestant}: ${what}`) });
   },
+  tuneAuto: () => current().tuneAuto(),
+  gemmPeak: (size) => current().gemmPeak(size),
   async destroy() {
     await session?.destroy();
     session = undefined;
