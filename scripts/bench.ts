@@ -4,7 +4,6 @@
 // Progress goes to stderr; tables, the summary and the paths of the written files to stdout.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type ContestantId, isContestantId, kContestants, kOurAlgorithms, kPeers, type LibraryId } from '../bench/contestants';
 import { describeLayerConv, isDepthwiseLayer, kBenchLayers, type LayerConv, layerConv } from '../bench/layers';
 import type { ContestantResult, MeasureOptions } from '../bench/measure';
@@ -24,6 +23,7 @@ import {
 import type { AdapterReport, LayerSummary, LibraryStatus } from '../bench/session';
 import { normalizeConvParams } from '../src/index';
 import type { GemmPeak } from '../src/profile/gemm-peak';
+import { integerOption, listOption, parseOptions, UsageError } from './cli';
 
 /** --quick: H and W × 1/4 (never below k + stride), as `npm run profile -- --quick`. */
 const kQuickScale = 0.25;
@@ -55,8 +55,6 @@ Options:
 
 Exit status: 0 when every step ran and matched the reference, 1 otherwise, 2 on bad arguments.`;
 
-class UsageError extends Error {}
-
 interface Config {
   layers: typeof kBenchLayers[number][];
   contestants: ContestantId[];
@@ -68,43 +66,18 @@ interface Config {
   out: string;
 }
 
-function integerOption(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
-  return Number(value);
-}
-
-function listOption(name: string, value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s);
-  if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list, got '${value}'`);
-  return [...new Set(items)];
-}
-
 function parseConfig(argv: string[]): Config | 'help' {
-  const args = argv[0] === '--' ? argv.slice(1) : argv;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        layers: { type: 'string' },
-        contestants: { type: 'string' },
-        batch: { type: 'string' },
-        quick: { type: 'boolean' },
-        runs: { type: 'string' },
-        warmup: { type: 'string' },
-        node: { type: 'boolean' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (values.help) return 'help';
+  const values = parseOptions(argv, {
+  layers: { type: 'string' },
+  contestants: { type: 'string' },
+  batch: { type: 'string' },
+  quick: { type: 'boolean' },
+  runs: { type: 'string' },
+  warmup: { type: 'string' },
+  node: { type: 'boolean' },
+  out: { type: 'string' },
+  });
+  if (values === 'help') return 'help';
   const layers = (listOption('layers', values.layers) ?? kBenchLayers.map((l) => l.id)).map((id) => {
     const layer = kBenchLayers.find((l) => l.id === id);
     if (!layer) throw new UsageError(`--layers: unknown layer '${id}'; known: ${kBenchLayers.map((l) => l.id).join(', ')}`);

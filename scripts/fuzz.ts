@@ -1,9 +1,9 @@
 // npx vite-node scripts/fuzz.ts -- --cases N --seed S: random valid convolutions (test/fuzz.ts)
 // checked against the float64 reference. Each failure prints a one-line reproducer; progress and
 // the summary go to stderr and stdout respectively.
-import { parseArgs } from 'node:util';
 import { type ConvEngine, createConvEngine } from '../src/index';
 import { type FuzzCase, fuzzCase, reproducer, runFuzzCase } from '../test/fuzz';
+import { integerOption, parseOptions, UsageError } from './cli';
 
 const kProgressEvery = 100;
 
@@ -22,8 +22,6 @@ Options:
 
 Exit status: 0 when every case passed, 1 when some failed (a REPRO line each), 2 on bad arguments.`;
 
-class UsageError extends Error {}
-
 interface Config {
   seed: number;
   start: number;
@@ -31,34 +29,15 @@ interface Config {
   replay?: { seed: number; index: number; case: FuzzCase };
 }
 
-function integerOption(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return Number(value);
-}
-
 function parseConfig(argv: string[]): Config | 'help' {
-  // npm and vite-node may leave a bare '--' in front of the options.
-  const args = argv[0] === '--' ? argv.slice(1) : argv;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        cases: { type: 'string' },
-        seed: { type: 'string' },
-        start: { type: 'string' },
-        index: { type: 'string' },
-        replay: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (values.help) return 'help';
+  const values = parseOptions(argv, {
+  cases: { type: 'string' },
+  seed: { type: 'string' },
+  start: { type: 'string' },
+  index: { type: 'string' },
+  replay: { type: 'string' },
+  });
+  if (values === 'help') return 'help';
   if (values.replay !== undefined) {
     let parsed: Config['replay'];
     try {

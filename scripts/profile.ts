@@ -2,11 +2,11 @@
 // compare MEC's workspace with im2col's. Progress goes to stderr, tables to stdout.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type BenchLayer, describeLayerConv, isDepthwiseLayer, kBenchLayers, type LayerConv, layerConv } from '../bench/layers';
 import { type Algorithm, type ConvEngine, createConvEngine, DeviceLostError } from '../src/index';
 import { kAlgorithms } from '../src/params';
 import { compareWorkspace, type ConvTiming, timeConv2d, uploadBenchTensor, type WorkspaceComparison } from '../src/profile';
+import { integerOption, listOption, parseOptions, UsageError } from './cli';
 
 /** Spatial scale of --quick: H and W × 1/4 (never below k + stride): the whole default set in well under a minute on 2 idle cores with SwiftShader. */
 const kQuickScale = 0.25;
@@ -32,8 +32,6 @@ Options:
 
 Exit status: 0 when every step ran, 1 when some step failed (its row shows the error), 2 on bad arguments.`;
 
-class UsageError extends Error {}
-
 interface Config {
   layers: BenchLayer[];
   algorithms: Algorithm[];
@@ -44,45 +42,17 @@ interface Config {
   json?: string;
 }
 
-function integerOption(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
-  }
-  return Number(value);
-}
-
-function listOption(name: string, value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s);
-  if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list, got '${value}'`);
-  return [...new Set(items)];
-}
-
 function parseConfig(argv: string[]): Config | 'help' {
-  // npm and vite-node may leave a bare '--' in front of the options.
-  const args = argv[0] === '--' ? argv.slice(1) : argv;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        layers: { type: 'string' },
-        algorithms: { type: 'string' },
-        runs: { type: 'string' },
-        warmup: { type: 'string' },
-        batch: { type: 'string' },
-        quick: { type: 'boolean' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (values.help) return 'help';
+  const values = parseOptions(argv, {
+  layers: { type: 'string' },
+  algorithms: { type: 'string' },
+  runs: { type: 'string' },
+  warmup: { type: 'string' },
+  batch: { type: 'string' },
+  quick: { type: 'boolean' },
+  json: { type: 'string' },
+  });
+  if (values === 'help') return 'help';
   const layerIds = listOption('layers', values.layers);
   const layers = layerIds ? layerIds.map((id) => {
     const layer = kBenchLayers.find((l) => l.id === id);
