@@ -40,7 +40,7 @@ test('before tuning, auto follows the rules; the memory budget narrows the choic
 test('tune times the candidates, keeps the fastest for auto and persists it', async () => {
   const names: string[] = [];
   const entry = await engine.tune(xShape, wShape, options, { runs: 1, onCandidate: (n) => names.push(n) });
-  expect(names).toEqual(expect.arrayContaining(['direct', 'mec-a/block8x8', 'mec-b/block8x8', 'im2col/block8x8', 'mec-a/tiled32k16']));
+  expect(names).toEqual(expect.arrayContaining(['direct', 'mec-a/block16x8', 'mec-b/block16x8', 'im2col/block16x8', 'mec-a/tiled32k16']));
   expect(entry.ms).toBe(Math.min(...Object.values(entry.candidates)));
   const plan = engine.plan(xShape, wShape, options);
   expect(plan.chosenBy).toBe('tuned');

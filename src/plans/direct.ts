@@ -42,7 +42,8 @@ export const depthwise: AlgorithmPlan = {
   workspace: () => [],
   passes(p, io) {
     const vec4 = depthwiseVec4(p);
-    const total = vec4 ? outputElements(p) / 4 : outputElements(p);
+    // The vec4 kernel: one invocation per 4 channels × 4 adjacent output columns (depthwise_vec4.wgsl).
+    const total = vec4 ? p.batch * p.outH * Math.ceil(p.outW / 4) * (p.outC / 4) : outputElements(p);
     return [
       {
         name: vec4 ? 'Depthwise.convVec4' : 'Depthwise.conv',
