@@ -279,21 +279,17 @@ export class ConvEngine implements TensorOwner {
   async conv2d(x: TensorData, xShape: readonly number[], w: TensorData, wShape: readonly number[], options: Conv2dOptions = {}): Promise<GpuTensor> {
     this.checkUsable();
     let plan = this.plan(xShape, wShape, options);
-    if (this.tuning.autotune && plan.chosenBy === 'rules' && (options.algorithm ?? 'auto') === 'auto') {
-      await this.tune(xShape, wShape, options);
-      plan = this.plan(xShape, wShape, options);
-    }
     const p = plan.params;
     this.checkData('x', x, inputElements(p));
     this.checkData('w', w, weightElements(p));
     if (options.bias !== undefined) this.checkData('options.bias', options.bias, p.outC);
+    if (this.tuning.autotune && plan.chosenBy === 'rules' && (options.algorithm ?? 'auto') === 'auto') {
+      await this.tune(xShape, wShape, options);
+      plan = this.plan(xShape, wShape, options);
+    }
     const ioBytes = [inputElements(p), weightElements(p), p.outC, outputElements(p)].map((e) => e * kBytesPerElement);
-    if (plan.chunks) {
-      for (const [name, data] of [['x', x]] as const) {
-        if (isGpuBuffer(data) && !(data.usage & kUsage.COPY_SRC)) {
-          throw new ConvArgumentError(name, data, `needs GPUBufferUsage.COPY_SRC: this convolution is split into ${plan.chunks.chunks.length} chunks to fit maxStorageBufferBindingSize`);
-        }
-      }
+    if (plan.chunks && isGpuBuffer(x) && !(x.usage & kUsage.COPY_SRC)) {
+      throw new ConvArgumentError('x', x, `needs GPUBufferUsage.COPY_SRC: this convolution is split into ${plan.chunks.chunks.length} chunks to fit maxStorageBufferBindingSize`);
     }
 
     const totalBytes = ioBytes.reduce((a, b) => a + b, 0) + plan.workspaceBytes;
