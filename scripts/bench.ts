@@ -23,7 +23,7 @@ import {
 import type { AdapterReport, LayerSummary, LibraryStatus } from '../bench/session';
 import { normalizeConvParams } from '../src/index';
 import type { GemmPeak } from '../src/profile/gemm-peak';
-import { integerOption, listOption, parseOptions, UsageError } from './cli';
+import { configOrExit, integerOption, listOption, parseOptions, UsageError } from './cli';
 
 /** --quick: H and W × 1/4 (never below k + stride), as `npm run profile -- --quick`. */
 const kQuickScale = 0.25;
@@ -68,14 +68,14 @@ interface Config {
 
 function parseConfig(argv: string[]): Config | 'help' {
   const values = parseOptions(argv, {
-  layers: { type: 'string' },
-  contestants: { type: 'string' },
-  batch: { type: 'string' },
-  quick: { type: 'boolean' },
-  runs: { type: 'string' },
-  warmup: { type: 'string' },
-  node: { type: 'boolean' },
-  out: { type: 'string' },
+    layers: { type: 'string' },
+    contestants: { type: 'string' },
+    batch: { type: 'string' },
+    quick: { type: 'boolean' },
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    node: { type: 'boolean' },
+    out: { type: 'string' },
   });
   if (values === 'help') return 'help';
   const layers = (listOption('layers', values.layers) ?? kBenchLayers.map((l) => l.id)).map((id) => {
@@ -202,18 +202,8 @@ function slug(s: string): string {
 }
 
 async function main(): Promise<number> {
-  let config: Config | 'help';
-  try {
-    config = parseConfig(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`bench: ${e.message}\n\n${kUsage}`);
-    return 2;
-  }
-  if (config === 'help') {
-    console.log(kUsage);
-    return 0;
-  }
+  const config = configOrExit('bench', kUsage, parseConfig);
+  if (typeof config === 'number') return config;
   const scale = config.quick ? kQuickScale : 1;
   const steps = config.layers.flatMap((layer) => config.contestants.filter((c) => !kContestants[c].depthwiseOnly || isDepthwiseLayer(layer)).map((c) => ({ layer, c })));
   if (steps.length === 0) {

@@ -35,3 +35,20 @@ export function listOption(name: string, value: string | undefined): string[] | 
   if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list, got '${value}'`);
   return [...new Set(items)];
 }
+
+/** The parsed configuration, or the exit status after printing the usage (0 for --help, 2 for a bad argument). */
+export function configOrExit<C>(tool: string, usage: string, parse: (argv: string[]) => C | 'help'): C | number {
+  let config: C | 'help';
+  try {
+    config = parse(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${tool}: ${e.message}\n\n${usage}`);
+    return 2;
+  }
+  if (config === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  return config;
+}

@@ -3,7 +3,7 @@
 // the summary go to stderr and stdout respectively.
 import { type ConvEngine, createConvEngine } from '../src/index';
 import { type FuzzCase, fuzzCase, reproducer, runFuzzCase } from '../test/fuzz';
-import { integerOption, parseOptions, UsageError } from './cli';
+import { configOrExit, integerOption, parseOptions, UsageError } from './cli';
 
 const kProgressEvery = 100;
 
@@ -31,11 +31,11 @@ interface Config {
 
 function parseConfig(argv: string[]): Config | 'help' {
   const values = parseOptions(argv, {
-  cases: { type: 'string' },
-  seed: { type: 'string' },
-  start: { type: 'string' },
-  index: { type: 'string' },
-  replay: { type: 'string' },
+    cases: { type: 'string' },
+    seed: { type: 'string' },
+    start: { type: 'string' },
+    index: { type: 'string' },
+    replay: { type: 'string' },
   });
   if (values === 'help') return 'help';
   if (values.replay !== undefined) {
@@ -83,18 +83,8 @@ async function run(engine: ConvEngine, config: Config): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  let config: Config | 'help';
-  try {
-    config = parseConfig(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`fuzz: ${e.message}\n\n${kUsage}`);
-    return 2;
-  }
-  if (config === 'help') {
-    console.log(kUsage);
-    return 0;
-  }
+  const config = configOrExit('fuzz', kUsage, parseConfig);
+  if (typeof config === 'number') return config;
   const engine = await createConvEngine();
   let finished = false;
   void engine.lost.then((e) => {

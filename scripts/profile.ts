@@ -6,7 +6,7 @@ import { type BenchLayer, describeLayerConv, isDepthwiseLayer, kBenchLayers, typ
 import { type Algorithm, type ConvEngine, createConvEngine, DeviceLostError } from '../src/index';
 import { kAlgorithms } from '../src/params';
 import { compareWorkspace, type ConvTiming, timeConv2d, uploadBenchTensor, type WorkspaceComparison } from '../src/profile';
-import { integerOption, listOption, parseOptions, UsageError } from './cli';
+import { configOrExit, integerOption, listOption, parseOptions, UsageError } from './cli';
 
 /** Spatial scale of --quick: H and W × 1/4 (never below k + stride): the whole default set in well under a minute on 2 idle cores with SwiftShader. */
 const kQuickScale = 0.25;
@@ -44,13 +44,13 @@ interface Config {
 
 function parseConfig(argv: string[]): Config | 'help' {
   const values = parseOptions(argv, {
-  layers: { type: 'string' },
-  algorithms: { type: 'string' },
-  runs: { type: 'string' },
-  warmup: { type: 'string' },
-  batch: { type: 'string' },
-  quick: { type: 'boolean' },
-  json: { type: 'string' },
+    layers: { type: 'string' },
+    algorithms: { type: 'string' },
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    batch: { type: 'string' },
+    quick: { type: 'boolean' },
+    json: { type: 'string' },
   });
   if (values === 'help') return 'help';
   const layerIds = listOption('layers', values.layers);
@@ -198,18 +198,8 @@ function workspaceTable(rows: WorkspaceRow[]): string {
 }
 
 async function main(): Promise<number> {
-  let config: Config | 'help';
-  try {
-    config = parseConfig(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`profile: ${e.message}\n\n${kUsage}`);
-    return 2;
-  }
-  if (config === 'help') {
-    console.log(kUsage);
-    return 0;
-  }
+  const config = configOrExit('profile', kUsage, parseConfig);
+  if (typeof config === 'number') return config;
   const steps = stepsFor(config);
   if (steps.length === 0) {
     console.error(`profile: nothing to run: 'depthwise' only applies to the depthwise layers (${kBenchLayers.filter(isDepthwiseLayer).map((l) => l.id).join(', ')})`);
