@@ -1,5 +1,6 @@
 // Shared by the GEMM kernel families (gemm_block.wgsl, gemm_tiled.wgsl), which the host appends
-// to this file: the strided-view uniforms, the bindings and the fused epilogue.
+// to this file after one of the two stores (gemm_store_scalar.wgsl, gemm_store_vec4.wgsl): the
+// strided-view uniforms, the bindings and the fused epilogue.
 // C[z] = act(A[z] × B[z] + bias[z]) for every batch entry z, the convolution's output partitions.
 // A is read through (offset, leading dimension, k-split) so MEC's overlapping sub-matrices of L
 // (MEC.md, "The GEMMs") are used in place, never copied. Offsets are in f32s, multiples of 4.
@@ -31,7 +32,6 @@ struct Gemm {
 @group(0) @binding(0) var<storage, read> a: array<vec4f>;
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<uniform> u: Gemm;
 
 struct Part {
@@ -78,18 +78,4 @@ fn epilogue(v: f32, biasIndex: u32) -> f32 {
     r = clamp(r, 0.0, 6.0);
   }
   return r;
-}
-
-// Four outputs of one row, columns n0..n0+3; rows and columns past the edge are skipped.
-fn store(row: u32, n0: u32, acc: vec4f, p: Part) {
-  if (row >= u.M) {
-    return;
-  }
-  let base = p.c + (row / u.cMInner) * u.cSMOuter + (row % u.cMInner) * u.cStrideM;
-  for (var j = 0u; j < 4u; j++) {
-    let n = n0 + j;
-    if (n < u.N) {
-      c[base + n * u.cStrideN] = epilogue(acc[j], p.bias + n);
-    }
-  }
 }

@@ -1,5 +1,7 @@
 import gemmBlockWgsl from '../../shaders/gemm_block.wgsl?raw';
 import gemmCommonWgsl from '../../shaders/gemm_common.wgsl?raw';
+import gemmStoreScalarWgsl from '../../shaders/gemm_store_scalar.wgsl?raw';
+import gemmStoreVec4Wgsl from '../../shaders/gemm_store_vec4.wgsl?raw';
 import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
 import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
@@ -79,7 +81,7 @@ export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: 
 }
 
 /** The kernel's WGSL: the template with its register block written out for TM × TN4. */
-export function gemmBlockSource(kernel: { tm: number; tn4: number }): string {
+export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: string): string {
   const { tm, tn4 } = kernel;
   const rows = [...Array(tm).keys()];
   const cols = [...Array(tn4).keys()];
@@ -101,22 +103,28 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }): string {
     if (!re.test(code)) throw new Error(`gemm_block.wgsl has no '//# ${marker}' line`);
     return code.replace(re, (_m, indent: string) => lines.map((l) => indent + l).join('\n'));
   };
-  let code = fill(`${gemmCommonWgsl}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
+  let code = fill(`${prelude}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
   code = fill(code, 'declarations', decl);
   code = fill(code, 'body', body);
   return fill(code, 'stores', stores);
 }
 
 const sources = new Map<string, string>();
-function gemmSource(kernel: GemmKernel): string {
-  const key = gemmKernelName(kernel);
+/** The kernel's WGSL: the shared views and epilogue, the output store (scalar or vec4), the kernel. */
+function gemmSource(kernel: GemmKernel, vec4Store: boolean): string {
+  const key = `${gemmKernelName(kernel)}/${vec4Store}`;
   let code = sources.get(key);
   if (!code) {
-    code = kernel.family === 'block' ? gemmBlockSource(kernel) : `${gemmCommonWgsl}\n${gemmTiledWgsl}`;
+    const prelude = `${gemmCommonWgsl}\n${vec4Store ? gemmStoreVec4Wgsl : gemmStoreScalarWgsl}`;
+    code = kernel.family === 'block' ? gemmBlockSource(kernel, prelude) : `${prelude}\n${gemmTiledWgsl}`;
     sources.set(key, code);
   }
   return code;
 }
+
+/** Four adjacent output columns are adjacent in memory, and every output offset is a multiple of 4. */
+const canStoreVec4 = (v: GemmView) =>
+  v.cStrideN === 1 && v.N % 4 === 0 && [v.cStrideM, v.cSMOuter ?? 0, ...v.cStrides].every((s) => s % 4 === 0);
 
 export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpilogue = true): Pass {
   const offsets = [v.lda, v.aKInner, v.aKOuter, v.aSMOuter ?? 0, ...v.aStrides, v.ldb, ...v.bStrides];
@@ -137,9 +145,10 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
   const tilesM = Math.ceil(v.M / tile.m);
   const tilesN = Math.ceil(v.N / tile.n);
   const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
+  const vec4Store = canStoreVec4(v);
   return {
-    name: `${v.label}.${gemmKernelName(kernel)}`,
-    code: gemmSource(kernel),
+    name: `${v.label}.${gemmKernelName(kernel)}${vec4Store ? '.store4' : ''}`,
+    code: gemmSource(kernel, vec4Store),
     constants: shape,
     bindings: [v.a, v.b, v.bias, v.c],
     struct: 'Gemm',
