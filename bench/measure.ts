@@ -1,7 +1,7 @@
 // Time, memory and correctness of one contestant on one layer, the same way for every library:
 // wall time from the call until the library's queue has drained (onSubmittedWorkDone), bytes from
 // the patched createBuffer/destroy counter, output against a float64 CPU reference. Browser-safe.
-import { conv2dReference, convFlops, normalizeConvParams } from '../src/index';
+import { conv2dReference, convFlops, inputElements, normalizeConvParams, outputElements, weightElements } from '../src/index';
 import { median } from '../src/profile';
 import type { BenchLibrary, ContestantId } from './contestants';
 import { deviceMemory, resetPeak } from './gpu-memory';
@@ -68,8 +68,7 @@ export function layerFlops(conv: LayerConv): number {
 /** Input, weights and output bytes of the layer (float32). */
 export function layerIoBytes(conv: LayerConv): number {
   const p = normalizeConvParams(conv.xShape, conv.wShape, conv.options);
-  const elements = p.batch * p.inH * p.inW * p.inC + p.kH * p.kW * p.inCPerGroup * p.outC + p.batch * p.outH * p.outW * p.outC;
-  return elements * 4;
+  return 4 * (inputElements(p) + weightElements(p) + outputElements(p));
 }
 
 /** The stated tolerance factor for the layer: 1e-5·sqrt(k_h·k_w·i_c/g). */

@@ -6,7 +6,7 @@ import { type ContestantId, kContestants, kOurAlgorithms, kPeers, type OurAlgori
 import { type BenchLayer, describeLayerConv, findBenchLayer, isDepthwiseLayer, kBenchLayers, type LayerConv, layerConv } from '../bench/layers';
 import type { ContestantResult } from '../bench/measure';
 import { BenchSession } from '../bench/session';
-import { normalizeConvParams } from '../src/index';
+import { im2colFormulaElements, mecFormulaElements, normalizeConvParams } from '../src/params';
 
 /** What the page exposes for tests and the curious (window.demo). */
 export interface DemoState {
@@ -153,8 +153,8 @@ function showFormula(): LayerConv | undefined {
     return undefined;
   }
   $('shape-summary').textContent = `runs as ${describeLayerConv(conv)} → ${p.outH}×${p.outW}×${p.outC}`;
-  const mec = p.batch * p.outW * p.paddedH * p.kW * p.inC;
-  const im2col = p.batch * p.outH * p.outW * p.kH * p.kW * p.inC;
+  const mec = mecFormulaElements(p);
+  const im2col = im2colFormulaElements(p);
   const engine = session?.engine;
   state.conv = { xShape: conv.xShape, wShape: conv.wShape, options: conv.options };
   state.workspaceBytes = {};

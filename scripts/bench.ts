@@ -21,7 +21,7 @@ import {
   summaryText,
 } from '../bench/report';
 import type { AdapterReport, LayerSummary, LibraryStatus } from '../bench/session';
-import { normalizeConvParams } from '../src/index';
+import { im2colFormulaElements, mecFormulaElements, normalizeConvParams } from '../src/params';
 import type { GemmPeak } from '../src/profile/gemm-peak';
 import { configOrExit, integerOption, listOption, parseOptions, UsageError } from './cli';
 
@@ -192,8 +192,8 @@ async function chromiumRunner(libraries: LibraryId[]): Promise<Runner> {
 function formulaBytes(conv: LayerConv): { mecBytes: number; im2colBytes: number } {
   const p = normalizeConvParams(conv.xShape, conv.wShape, conv.options);
   return {
-    mecBytes: 4 * p.batch * p.outW * p.paddedH * p.kW * p.inC,
-    im2colBytes: 4 * p.batch * p.outH * p.outW * p.kH * p.kW * p.inC,
+    mecBytes: 4 * mecFormulaElements(p),
+    im2colBytes: 4 * im2colFormulaElements(p),
   };
 }
 

@@ -14,6 +14,11 @@ export {
 } from './errors';
 export {
   convFlops,
+  im2colFormulaElements,
+  inputElements,
+  mecFormulaElements,
+  outputElements,
+  weightElements,
   normalizeConvParams,
   outputShape,
   type Activation,

@@ -175,6 +175,10 @@ export const outputElements = (p: ConvParams) => p.batch * p.outH * p.outW * p.o
 /** Output shape in the caller's layout. */
 export const outputShape = (p: ConvParams): Shape4 =>
   p.layout === 'NHWC' ? [p.batch, p.outH, p.outW, p.outC] : [p.batch, p.outC, p.outH, p.outW];
+/** MEC.md's workspace of MEC in floats: i_n · o_w · i_h · k_w · i_c, i_h the padded height (before any vec4 padding). */
+export const mecFormulaElements = (p: ConvParams) => p.batch * p.outW * p.paddedH * p.kW * p.inC;
+/** MEC.md's workspace of im2col in floats: i_n · o_h · o_w · k_h · k_w · i_c. */
+export const im2colFormulaElements = (p: ConvParams) => p.batch * p.outH * p.outW * p.kH * p.kW * p.inC;
 /** Multiply-adds of the convolution, times two. */
 export const convFlops = (p: ConvParams) => 2 * outputElements(p) * p.kH * p.kW * p.inCPerGroup;
 export const isDepthwise = (p: ConvParams) => p.groups === p.inC && p.inCPerGroup === 1;

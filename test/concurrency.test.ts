@@ -10,7 +10,7 @@ import {
   normalizeConvParams,
   requestDevice,
 } from '../src/index';
-import { compareToReference, seededData, toleranceFor } from './grid';
+import { compareToReference, convTolerance, seededData, toleranceFor } from './grid';
 
 /** GPUBufferUsage / GPUMapMode values, spelled out so the file needs no WebGPU globals at load. */
 const kUsage = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, STORAGE: 0x0080 } as const;
@@ -75,7 +75,7 @@ async function runCall(engine: ConvEngine, c: Call): Promise<string | undefined>
   y.destroy();
   const p = normalizeConvParams(xShape, wShape, options);
   const want = conv2dReference(c.x, xShape, c.w, wShape, { ...options, bias: c.bias });
-  const e = compareToReference(got, want, toleranceFor(p.kH * p.kW * p.inCPerGroup));
+  const e = compareToReference(got, want, convTolerance(p));
   return e && `${c.name}: ${e.message}`;
 }
 
@@ -132,7 +132,7 @@ describe('one engine, 40 calls in flight', () => {
       const { xShape, wShape, options } = c.layer;
       const p = normalizeConvParams(xShape, wShape, options);
       const want = conv2dReference(c.x, xShape, c.w, wShape, { ...options, bias: c.bias });
-      return compareToReference(results[i], want, toleranceFor(p.kH * p.kW * p.inCPerGroup))?.message;
+      return compareToReference(results[i], want, convTolerance(p))?.message;
     });
     expect(errors.filter((e) => e)).toEqual([]);
     expect(uncaptured).toEqual([]);
@@ -257,7 +257,7 @@ describe('caller-owned GPUBuffer inputs', () => {
       runs.forEach(({ inp, algorithm }, i) => {
         const p = normalizeConvParams(inp.l.xShape, inp.l.wShape, inp.l.options);
         const want = conv2dReference(inp.x, inp.l.xShape, inp.w, inp.l.wShape, { ...inp.l.options, bias: inp.bias });
-        expect(compareToReference(got[i], want, toleranceFor(p.kH * p.kW * p.inCPerGroup))?.message, `${inp.l.xShape} ${algorithm}`).toBeUndefined();
+        expect(compareToReference(got[i], want, convTolerance(p))?.message, `${inp.l.xShape} ${algorithm}`).toBeUndefined();
       });
       for (const inp of inputs) {
         expect(await readBuffer(device, inp.xb)).toEqual(new Uint8Array(inp.x.buffer));

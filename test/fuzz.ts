@@ -4,7 +4,7 @@ import type { ConvEngine } from '../src/engine';
 import { ConvArgumentError } from '../src/errors';
 import { type Activation, type Algorithm, type Layout, normalizeConvParams, outputShape, type Padding } from '../src/params';
 import { conv2dReference } from '../src/reference/conv2d';
-import { type CaseResult, type ConvCase, compareToReference, maxAbsDiff, seededData, toleranceFor, wShapeOf, xShapeOf } from './grid';
+import { type CaseResult, type ConvCase, compareToReference, convTolerance, maxAbsDiff, seededData, wShapeOf, xShapeOf } from './grid';
 
 export interface FuzzCase extends ConvCase {
   /** Seeds the case's x, w and bias (seededData with dataSeed, +1, +2). */
@@ -167,7 +167,7 @@ export async function runFuzzCase(engine: ConvEngine, c: FuzzCase): Promise<Case
       y.destroy();
     }
     const want = conv2dReference(x, xShape, w, wShape, { ...options, bias });
-    const mismatch = compareToReference(got, want, toleranceFor(p.kH * p.kW * p.inCPerGroup));
+    const mismatch = compareToReference(got, want, convTolerance(p));
     return { name: c.name, error: mismatch?.message, maxAbsDiff: maxAbsDiff(got, want) };
   } catch (e) {
     return { name: c.name, error: `${(e as Error).name}: ${(e as Error).message}` };

@@ -4,7 +4,7 @@
 import type { ConvEngine } from '../src/engine';
 import type { Activation, Algorithm, Layout, Padding } from '../src/params';
 import { type GemmKernel, gemmKernelName, kGemmKernels } from '../src/plans/gemm';
-import { normalizeConvParams } from '../src/params';
+import { type ConvParams, normalizeConvParams } from '../src/params';
 import { conv2dReference } from '../src/reference/conv2d';
 
 export interface ConvCase {
@@ -176,6 +176,9 @@ export function toleranceFor(reductionLength: number): number {
 }
 
 /** The first element out of tolerance, as an Error, or undefined when all match (CTS checker style). */
+/** The stated tolerance for a convolution: its reduction length is k_h·k_w·i_c/g. */
+export const convTolerance = (p: ConvParams): number => toleranceFor(p.kH * p.kW * p.inCPerGroup);
+
 export function compareToReference(got: Float32Array, want: Float64Array, tol: number): Error | undefined {
   if (got.length !== want.length) return new Error(`length ${got.length}, expected ${want.length}`);
   const bad: string[] = [];
@@ -213,7 +216,7 @@ export async function runCase(engine: ConvEngine, c: ConvCase, index: number): P
     const got = await y.read();
     y.destroy();
     const want = conv2dReference(x, xShape, w, wShape, { ...options, bias });
-    const mismatch = compareToReference(got, want, toleranceFor(p.kH * p.kW * p.inCPerGroup));
+    const mismatch = compareToReference(got, want, convTolerance(p));
     return { name: c.name, error: mismatch?.message, maxAbsDiff: maxAbsDiff(got, want) };
   } catch (e) {
     return { name: c.name, error: `${(e as Error).name}: ${(e as Error).message}` };

@@ -3,7 +3,7 @@
 // below its defaults, so the engine is asked to plan with small ones (options.limits).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ConcreteAlgorithm, type ConvEngine, createConvEngine, conv2dReference, LimitError, requestDevice } from '../src/index';
-import { compareToReference, seededData, toleranceFor } from './grid';
+import { compareToReference, convTolerance, seededData } from './grid';
 
 let device: GPUDevice;
 let big: ConvEngine;
@@ -54,7 +54,7 @@ describe(`chunked to maxStorageBufferBindingSize = ${kLimit} bytes`, () => {
       const y = await small.conv2d(x, s.xShape, w, s.wShape, { ...s.options, algorithm, bias });
       const want = conv2dReference(x, s.xShape, w, s.wShape, { ...(s.options as object), bias });
       const p = plan.params;
-      expect(compareToReference(await y.read(), want, toleranceFor(p.kH * p.kW * p.inCPerGroup))).toBeUndefined();
+      expect(compareToReference(await y.read(), want, convTolerance(p))).toBeUndefined();
       y.destroy();
     } finally {
       small.destroy();
