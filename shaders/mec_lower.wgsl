@@ -2,9 +2,13 @@
 // output column w, all i_h rows × k_w (dilated) taps × the group's channels, flattened (h, k_w, c).
 // Padding is a bounds check here: no padded copy of the input is ever made. Each (h) run of
 // k_w·i_c values is stored rowPad long (zeros after it) so the vec4 GEMM reads aligned rows.
+// One invocation writes four adjacent values of a run as one vec4: a quarter of the invocations
+// and stores of one per value, which dominated the lowering on SwiftShader (measured).
 
 override WORKGROUP_SIZE: u32 = 64u;
 override INPUT_NCHW: bool = false;
+// NHWC with i_c/g a multiple of 4: a quad of a run is four adjacent channels of one pixel.
+override CHANNEL_QUADS: bool = false;
 
 struct Lower {
   total: u32, batch: u32, inH: u32, inW: u32,
@@ -14,38 +18,52 @@ struct Lower {
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> l: array<f32>;
+@group(0) @binding(1) var<storage, read_write> l: array<vec4f>;
 @group(0) @binding(2) var<uniform> u: Lower;
+
+// Value j of the run of image n, group g, padded input row hp, output column w; zero in padding.
+fn tap(n: u32, g: u32, hp: u32, w: u32, j: u32) -> f32 {
+  let cg = j % u.inCPerGroup;
+  let s = j / u.inCPerGroup;
+  let ih = i32(hp) - i32(u.padTop);
+  let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
+  if (s >= u.kW || ih < 0 || ih >= i32(u.inH) || iw < 0 || iw >= i32(u.inW)) {
+    return 0.0;
+  }
+  let c = g * u.inCPerGroup + cg;
+  if (INPUT_NCHW) {
+    return x[((n * u.inC + c) * u.inH + u32(ih)) * u.inW + u32(iw)];
+  }
+  return x[((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c];
+}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  // e counts vec4s of L (total of them), laid out [g][n][w][h][rowPad / 4].
   let e = gid.x + nwg.x * WORKGROUP_SIZE * (gid.y + nwg.y * gid.z);
   if (e >= u.total) {
     return;
   }
-  // Layout [g][n][w][h][rowPad], the first k_w·i_c/g of each run being (s, c).
-  let j = e % u.rowPad;
-  var t = e / u.rowPad;
-  let cg = j % u.inCPerGroup;
-  let s = j / u.inCPerGroup;
+  let quads = u.rowPad / 4u;
+  let j = (e % quads) * 4u;
+  var t = e / quads;
   let hp = t % u.paddedH;
   t /= u.paddedH;
   let w = t % u.outW;
   t /= u.outW;
   let n = t % u.batch;
   let g = t / u.batch;
-  let ih = i32(hp) - i32(u.padTop);
-  let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
-  var v = 0.0;
-  if (s < u.kW && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW)) {
-    let c = g * u.inCPerGroup + cg;
-    let h = u32(ih);
-    let ww = u32(iw);
-    if (INPUT_NCHW) {
-      v = x[((n * u.inC + c) * u.inH + h) * u.inW + ww];
-    } else {
-      v = x[((n * u.inH + h) * u.inW + ww) * u.inC + c];
+  var v = vec4f(0.0);
+  if (CHANNEL_QUADS) {
+    let s = j / u.inCPerGroup;
+    let ih = i32(hp) - i32(u.padTop);
+    let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
+    if (s < u.kW && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW)) {
+      let i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + g * u.inCPerGroup + j % u.inCPerGroup;
+      v = vec4f(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
     }
+  } else {
+    v = vec4f(tap(n, g, hp, w, j), tap(n, g, hp, w, j + 1u), tap(n, g, hp, w, j + 2u), tap(n, g, hp, w, j + 3u));
   }
   l[e] = v;
 }

@@ -75,6 +75,10 @@ function layers(): Layer[] {
   // Depthwise NHWC with channels in fours: the vec4 depthwise kernel.
   add({ groups: 8, inC: 8, outC: 8, dilations: [2, 1], batch: 2, padding: [1, 2, 0, 1] });
   add({ groups: 12, inC: 12, outC: 12, kH: 5, kW: 5, padding: 'same', activation: 'relu', bias: true });
+  add({ groups: 8, inC: 8, outC: 8, inH: 7, inW: 21, padding: 'same', bias: true }); // three groups of 8 columns, the last partial
+  // NHWC channels in fours: the lowerings read four channels at once; with stride, dilation, asymmetric padding, batch.
+  add({ inC: 8, outC: 8, strides: [2, 1], dilations: [1, 2], padding: [1, 0, 2, 1], batch: 2, inH: 11, inW: 10 });
+  add({ groups: 2, inC: 16, outC: 6, strides: [1, 3], padding: 'same', batch: 3, bias: true, activation: 'relu' });
   // Batch 1–3 with channel counts that are not multiples of 4.
   ([1, 3, 5, 16, 33] as const).forEach((inC, i) => {
     add({ inC, outC: [1, 4, 7, 16, 5][i], batch: (i % 3) + 1, padding: 'same', layout: i % 2 ? 'NCHW' : 'NHWC' });

@@ -33,6 +33,9 @@ export const direct: AlgorithmPlan = {
   },
 };
 
+/** Output columns per invocation of depthwise_vec4.wgsl (its OUT_COLS). */
+const kDepthwiseCols = 8;
+
 /** NHWC, multiplier 1, channels in fours: the vec4 kernel applies. */
 const depthwiseVec4 = (p: ConvParams) => p.layout === 'NHWC' && p.outCPerGroup === 1 && p.inC % 4 === 0;
 
@@ -42,15 +45,15 @@ export const depthwise: AlgorithmPlan = {
   workspace: () => [],
   passes(p, io) {
     const vec4 = depthwiseVec4(p);
-    // The vec4 kernel: one invocation per 4 channels × 4 adjacent output columns (depthwise_vec4.wgsl).
-    const total = vec4 ? p.batch * p.outH * Math.ceil(p.outW / 4) * (p.outC / 4) : outputElements(p);
+    // The vec4 kernel: one invocation per 4 channels × 8 adjacent output columns (depthwise_vec4.wgsl).
+    const total = vec4 ? p.batch * p.outH * Math.ceil(p.outW / kDepthwiseCols) * (p.outC / 4) : outputElements(p);
     return [
       {
         name: vec4 ? 'Depthwise.convVec4' : 'Depthwise.conv',
         code: vec4 ? depthwiseVec4Wgsl : depthwiseWgsl,
         constants: {
           WORKGROUP_SIZE: kElementwiseWorkgroup,
-          ...(vec4 ? {} : { INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 }),
+          ...(vec4 ? { SLIDE: p.strideW === 1 && p.dilationW === 1 ? 1 : 0 } : { INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 }),
           ACTIVATION: activationCode(p),
           HAS_BIAS: p.hasBias ? 1 : 0,
         },

@@ -29,6 +29,7 @@ export const kGemmKernels: readonly GemmKernel[] = [
   { family: 'block', tm: 8, tn4: 2 },
   { family: 'block', tm: 16, tn4: 2 },
   { family: 'block', tm: 4, tn4: 4 },
+  { family: 'block', tm: 16, tn4: 4 },
   { family: 'tiled', wg: 8, tileK: 16 },
   { family: 'tiled', wg: 16, tileK: 16 },
 ];
@@ -75,7 +76,13 @@ const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 /** Workgroup shape of the block family: up to 64 invocations, narrowed along M or N where the matrix is thin. */
 export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number }): { x: number; y: number } {
   const y = Math.min(8, pow2AtLeast(Math.ceil(M / kernel.tm)));
-  const x = Math.min(kInvocationsPerWorkgroup / y, pow2AtLeast(Math.ceil(N / (4 * kernel.tn4))));
+  // The widest x whose tiles waste no more columns than any narrower one (N = 96 in 8-column
+  // blocks: x = 4 tiles it exactly, x = 8 computes 128 columns).
+  const columns = Math.ceil(N / (4 * kernel.tn4));
+  let x = 1;
+  for (let c = 2; c <= Math.min(kInvocationsPerWorkgroup / y, pow2AtLeast(columns)); c *= 2) {
+    if (Math.ceil(columns / c) * c <= Math.ceil(columns / x) * x) x = c;
+  }
   // At least 4 invocations: SwiftShader runs them as one 4-wide SIMD group (PERF-NOTES).
   return { x: Math.max(x, Math.ceil(4 / y)), y };
 }

@@ -1,7 +1,7 @@
 import im2colLowerWgsl from '../../shaders/im2col_lower.wgsl?raw';
 import type { ConvParams } from '../params';
 import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
-import { type AlgorithmPlan, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass } from './types';
+import { type AlgorithmPlan, channelQuads, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass } from './types';
 
 /** Length of one im2col row: k_h · k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
 export const im2colRowPad = (p: ConvParams) => roundUp4(p.kH * p.kW * p.inCPerGroup);
@@ -22,13 +22,14 @@ export const im2col: AlgorithmPlan = {
   workspace: (p) => [{ name: 'im2col.cols', elements: im2colLoweredElements(p) }, ...packedWeightsWorkspace(p, im2colWeights(p))],
   passes(p, io, kernel: GemmKernel) {
     const [cols] = io.workspace;
-    const total = im2colLoweredElements(p);
+    // One invocation per vec4 of the matrix (im2col_lower.wgsl).
+    const total = im2colLoweredElements(p) / 4;
     const K = im2colRowPad(p);
     const passes: Pass[] = [
       {
         name: 'Im2col.lower',
         code: im2colLowerWgsl,
-        constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 },
+        constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
         bindings: [io.x, cols],
         struct: 'Lower',
         uniforms: {

@@ -1,7 +1,7 @@
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
 import type { ConvParams } from '../params';
 import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
-import { type AlgorithmPlan, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
+import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
 /** Length of one row run of L: k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
 export const mecRowPad = (p: ConvParams) => roundUp4(p.kW * p.inCPerGroup);
@@ -17,11 +17,12 @@ export function mecLoweredElements(p: ConvParams): number {
 const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, p.kW * p.inCPerGroup);
 
 function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
-  const total = mecLoweredElements(p);
+  // One invocation per vec4 of L (mec_lower.wgsl).
+  const total = mecLoweredElements(p) / 4;
   return {
     name: 'Mec.lower',
     code: mecLowerWgsl,
-    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 },
+    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
     bindings: [x, l],
     struct: 'Lower',
     uniforms: {

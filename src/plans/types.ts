@@ -43,3 +43,5 @@ export const kElementwiseWorkgroup = 64;
 export const elementwiseWorkgroups = (total: number) => Math.ceil(total / kElementwiseWorkgroup);
 export const activationCode = (p: ConvParams) => ({ none: 0, relu: 1, relu6: 2 })[p.activation];
 export const workspaceElements = (buffers: WorkspaceBuffer[]) => buffers.reduce((s, b) => s + b.elements, 0);
+/** NHWC input with i_c/g in fours: each vec4 of a lowered row is four adjacent channels of one pixel. */
+export const channelQuads = (p: ConvParams) => p.layout === 'NHWC' && p.inCPerGroup % 4 === 0;
