@@ -21,10 +21,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let ldb = u.ldb / 4u;
   let k4PerTile = TILE_K / 4u;
 
-  var acc0 = vec4f(0.0);
-  var acc1 = vec4f(0.0);
-  var acc2 = vec4f(0.0);
-  var acc3 = vec4f(0.0);
+  let bias0 = biasOf(p, tileN0 + 4u * lid.x);
+  var acc0 = bias0;
+  var acc1 = bias0;
+  var acc2 = bias0;
+  var acc3 = bias0;
   for (var k0 = 0u; k0 < u.K; k0 += TILE_K) {
     for (var i = li; i < 4u * WG_Y * k4PerTile; i += THREADS) {
       let m = tileM0 + i / k4PerTile;
@@ -69,8 +70,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   let m0 = tileM0 + 4u * lid.y;
   let n0 = tileN0 + 4u * lid.x;
-  store(m0, n0, acc0, p);
-  store(m0 + 1u, n0, acc1, p);
-  store(m0 + 2u, n0, acc2, p);
-  store(m0 + 3u, n0, acc3, p);
+  store(m0, rowOfC(m0), n0, acc0, p);
+  store(m0 + 1u, rowOfC(m0 + 1u), n0, acc1, p);
+  store(m0 + 2u, rowOfC(m0 + 2u), n0, acc2, p);
+  store(m0 + 3u, rowOfC(m0 + 3u), n0, acc3, p);
 }

@@ -93,9 +93,28 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
   const rows = [...Array(tm).keys()];
   const cols = [...Array(tn4).keys()];
   const decl = [
-    ...rows.map((i) => `let aR${i} = aOffset + rowOfA(min(m0 + ${i}u, lastRow));`),
+    // Row offsets of A and C step from m0's: two divisions per invocation, not two per row and
+    // per store (u32 division is scalar and slow on CPU adapters: 40 % of a k = 36 GEMM, measured).
+    'var aQ = min(m0, lastRow) / u.aMInner;',
+    'var aW = min(m0, lastRow) % u.aMInner;',
+    'var cQ = m0 / u.cMInner;',
+    'var cW = m0 % u.cMInner;',
+    ...rows.flatMap((i) => [
+      ...(i === 0 ? [] : [
+        // Past the last row A stays on it (a valid read, never stored); C rows past it are skipped.
+        `aW += select(0u, 1u, m0 + ${i}u <= lastRow);`,
+        'aQ += select(0u, 1u, aW == u.aMInner);',
+        'aW = select(aW, 0u, aW == u.aMInner);',
+        'cW += 1u;',
+        'cQ += select(0u, 1u, cW == u.cMInner);',
+        'cW = select(cW, 0u, cW == u.cMInner);',
+      ]),
+      `let aR${i} = aOffset + (aQ * u.aSMOuter + aW * u.lda) / 4u;`,
+      `let cR${i} = cQ * u.cSMOuter + cW * u.cStrideM;`,
+    ]),
     ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
-    ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = vec4f(0.0);`)),
+    ...cols.map((j) => `let bias${j} = biasOf(p, n0 + ${4 * j}u);`),
+    ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = bias${j};`)),
   ];
   const body = [
     ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`)),
@@ -104,7 +123,7 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
       ...cols.map((j) => `acc${i}_${j} = fma(vec4f(a${i}.x), b0_${j}, fma(vec4f(a${i}.y), b1_${j}, fma(vec4f(a${i}.z), b2_${j}, fma(vec4f(a${i}.w), b3_${j}, acc${i}_${j}))));`),
     ]),
   ];
-  const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, n0 + ${4 * j}u, acc${i}_${j}, p);`));
+  const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, cR${i}, n0 + ${4 * j}u, acc${i}_${j}, p);`));
   const fill = (code: string, marker: string, lines: string[]) => {
     const re = new RegExp(`^( *)//# ${marker}:.*$`, 'm');
     if (!re.test(code)) throw new Error(`gemm_block.wgsl has no '//# ${marker}' line`);
