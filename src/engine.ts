@@ -306,6 +306,7 @@ export class ConvEngine implements TensorOwner {
     const steps: { passes: Pass[]; xCopies: Copy[]; yCopies: Copy[] }[] = [];
     let xb!: GPUBuffer;
     let workspace: GPUBuffer[] = [];
+    let allocation!: Promise<void>;
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     try {
@@ -333,7 +334,10 @@ export class ConvEngine implements TensorOwner {
         }
       }
     } finally {
-      await this.popScopes(plan.algorithm, held.concat(y ?? []), totalBytes);
+      // Popped now, awaited after the submit: one wait on the GPU process per call, not two in a row
+      // (on small layers the round trips were a visible part of the call).
+      allocation = this.popScopes(plan.algorithm, held.concat(y ?? []), totalBytes);
+      allocation.catch(() => {}); // awaited below; this only stops an unhandled rejection if we never get there
     }
 
     try {
@@ -371,9 +375,11 @@ export class ConvEngine implements TensorOwner {
       } finally {
         scopes = this.popScopes(plan.algorithm, held.concat(y), totalBytes);
       }
+      // An allocation failure is the cause of any validation error after it: report it first.
+      await allocation;
       await scopes;
       // A device lost mid-call reports no errors to the scopes: the lost promise says it.
-      const lost = this.lostError ?? (await this.lostNow(0));
+      const lost = this.lostError ?? (await this.lostNow(-1));
       if (lost) throw lost;
     } catch (e) {
       if (y) this.buffers.destroy(y);
@@ -427,9 +433,12 @@ export class ConvEngine implements TensorOwner {
     this.buffers.destroy(tensor.buffer);
   }
 
-  /** The loss, if the lost promise settles within `waitMs` (it may lag the failure it caused). */
+  /**
+   * The loss, if the lost promise settles within `waitMs` (it may lag the failure it caused);
+   * waitMs < 0 checks without a timer (a browser clamps even a 0 ms timeout to 1–4 ms).
+   */
   private async lostNow(waitMs = 50): Promise<DeviceLostError | undefined> {
-    return Promise.race([this.lost, new Promise<undefined>((r) => setTimeout(r, waitMs))]);
+    return Promise.race([this.lost, waitMs < 0 ? Promise.resolve(undefined) : new Promise<undefined>((r) => setTimeout(r, waitMs))]);
   }
 
   private checkUsable(): void {

@@ -73,16 +73,22 @@ export interface GemmView {
 
 const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
-/** Workgroup shape of the block family: up to 64 invocations, narrowed along M or N where the matrix is thin. */
-export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number }): { x: number; y: number } {
-  const y = Math.min(8, pow2AtLeast(Math.ceil(M / kernel.tm)));
-  // The widest x whose tiles waste no more columns than any narrower one (N = 96 in 8-column
-  // blocks: x = 4 tiles it exactly, x = 8 computes 128 columns).
-  const columns = Math.ceil(N / (4 * kernel.tn4));
-  let x = 1;
-  for (let c = 2; c <= Math.min(kInvocationsPerWorkgroup / y, pow2AtLeast(columns)); c *= 2) {
-    if (Math.ceil(columns / c) * c <= Math.ceil(columns / x) * x) x = c;
+/** The largest power of two ≤ max whose multiples cover `count` with no more padding than any smaller one. */
+function leastWastePow2(count: number, max: number): number {
+  let best = 1;
+  for (let c = 2; c <= Math.min(max, pow2AtLeast(count)); c *= 2) {
+    if (Math.ceil(count / c) * c <= Math.ceil(count / best) * best) best = c;
   }
+  return best;
+}
+
+/**
+ * Workgroup shape of the block family: up to 64 invocations, sized so tiles waste as few rows and
+ * columns as possible (M = 144 in 16-row blocks: y = 8 computes 256 rows, y = 1 exactly 144).
+ */
+export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number }): { x: number; y: number } {
+  const y = leastWastePow2(Math.ceil(M / kernel.tm), 8);
+  const x = leastWastePow2(Math.ceil(N / (4 * kernel.tn4)), kInvocationsPerWorkgroup / y);
   // At least 4 invocations: SwiftShader runs them as one 4-wide SIMD group (PERF-NOTES).
   return { x: Math.max(x, Math.ceil(4 / y)), y };
 }
