@@ -2,7 +2,7 @@
 // (TensorFlow.js WebGPU, ONNX Runtime Web) behind one interface, each fed the same NHWC input and
 // HWIO weights. The peers load lazily (dynamic import) so Node (--node) and the demo pay for them
 // only when asked. Browser-safe; our algorithms also run in Node.
-import { type ConvEngine, createConvEngine } from '../src/index';
+import { type ConvEngine, createConvEngine, type PassTime } from '../src/index';
 import type { LayerConv } from './layers';
 import { onnxConvModel } from './onnx-model';
 
@@ -47,6 +47,8 @@ export interface PreparedConv {
   ran?: string;
   /** Temporary bytes the algorithm creates, where the library says (ours: the plan's). */
   workspaceBytes?: number;
+  /** GPU time of each pass of one call, from timestamp queries (ours, where the device has them). */
+  timePasses?(): Promise<PassTime[]>;
   /** Free what prepare() made. */
   release(): Promise<void>;
 }
@@ -124,6 +126,7 @@ export async function loadOurs(engine?: ConvEngine): Promise<BenchLibrary & { en
             y.destroy();
           }
         },
+        timePasses: e.device.features.has('timestamp-query') ? () => e.timePasses(x, x.shape, w, w.shape, options) : undefined,
         async runAndRead() {
           const y = await call();
           try {

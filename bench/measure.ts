@@ -1,7 +1,7 @@
 // Time, memory and correctness of one contestant on one layer, the same way for every library:
 // wall time from the call until the library's queue has drained (onSubmittedWorkDone), bytes from
 // the patched createBuffer/destroy counter, output against a float64 CPU reference. Browser-safe.
-import { conv2dReference, convFlops, inputElements, normalizeConvParams, outputElements, weightElements } from '../src/index';
+import { conv2dReference, convFlops, inputElements, normalizeConvParams, outputElements, type PassTime, weightElements } from '../src/index';
 import { median } from '../src/profile';
 import type { BenchLibrary, ContestantId } from './contestants';
 import { deviceMemory, resetPeak } from './gpu-memory';
@@ -46,6 +46,8 @@ export interface ContestantResult {
   workspaceBytes?: number;
   /** Bytes created per timed call, averaged (0 once pools are warm). */
   bytesPerCall: number;
+  /** Ours: GPU time per pass (timestamp queries), median of kPassTimingRuns calls, after the timed runs. */
+  passes?: PassTime[];
   correctness?: Correctness;
 }
 
@@ -57,6 +59,9 @@ export interface Correctness {
   tolerance: number;
   ok: boolean;
 }
+
+/** Calls timed with timestamp queries per contestant of ours (one compute pass per dispatch, so apart from the timed runs). */
+export const kPassTimingRuns = 3;
 
 /** Layers with more FLOPs than this compare with our mec-b output instead of the slow CPU reference. */
 export const kReferenceMaxFlops = 4e9;
@@ -146,6 +151,12 @@ export async function measureContestant(
       peak = Math.max(peak, deviceMemory(device).peakBytes);
     }
     result.bytesPerCall = (deviceMemory(device).createdBytes - created1) / runs;
+    if (prepared.timePasses) {
+      onProgress?.('GPU time per pass');
+      const samples: PassTime[][] = [];
+      for (let i = 0; i < kPassTimingRuns; i++) samples.push(await prepared.timePasses());
+      result.passes = samples[0].map((p, i) => ({ name: p.name, ms: median(samples.map((s) => s[i].ms)) }));
+    }
     // Read back last: the staging buffer a read creates (and our engine pools) is not the convolution's.
     onProgress?.('read-back');
     const got = await prepared.runAndRead();

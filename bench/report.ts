@@ -167,6 +167,20 @@ export function resultsTable(layers: readonly LayerResults[]): string {
   return notes.length ? `${table}\n\n${notes.join('\n')}` : table;
 }
 
+/** Where our contestants' GPU time goes, pass by pass (timestamp queries), against their wall time. */
+export function passesText(layers: readonly LayerResults[]): string {
+  const rows = layers.flatMap((l) =>
+    l.results
+      .filter((r) => r.passes?.length)
+      .map((r) => {
+        const total = r.passes!.reduce((a, p) => a + p.ms, 0);
+        return [l.layer, contestantName(r), r.passes!.map((p) => `${p.name} ${fixed(p.ms, 1)}`).join(' + '), fixed(total, 1), fixed(r.medianMs, 1)];
+      }),
+  );
+  if (!rows.length) return '';
+  return `GPU time per pass (timestamp queries, ms, median of 3 calls; one compute pass per dispatch)\n${formatTable(['layer', 'contestant', 'passes', 'GPU ms', 'wall ms'], rows, 2)}`;
+}
+
 export function summaryText(summary: readonly SummaryLine[]): string {
   const names: Record<string, string> = { tfjs: 'TF.js', 'ort-jsep': 'ORT-web JSEP', 'ort-webgpu': 'ORT-web WebGPU EP', im2col: 'our im2col' };
   return summary
@@ -250,6 +264,7 @@ ${summaryRows}
   <div><h2>Peak GPU memory during a call (MiB, log scale)</h2><div class="chart"><canvas id="memory"></canvas></div></div>
 </div>
 ${report.gemmPeak ? `<h2>Share of the GEMM peak, and what autotune chose</h2>\n<pre>${escapeHtml(peakText(report.layers, report.gemmPeak))}</pre>` : ''}
+${passesText(report.layers) ? `<h2>Where the GPU time goes</h2>\n<pre>${escapeHtml(passesText(report.layers))}</pre>` : ''}
 <h2>Layers and workspace formulas (MEC.md, float32, at the size run)</h2>
 <table><tr><th>layer</th><th>network</th><th>shape</th><th>GFLOP</th><th>MEC L: i_n·o_w·i_h·k_w·i_c</th><th>im2col: i_n·o_h·o_w·k_h·k_w·i_c</th><th>im2col / MEC</th><th>outputs compared with</th></tr>
 ${layerRows}

@@ -10,6 +10,7 @@ import type { ContestantResult, MeasureOptions } from '../bench/measure';
 import {
   type BenchReport,
   htmlReport,
+  passesText,
   peakText,
   kCorrectnessNote,
   kMemoryNote,
@@ -301,6 +302,8 @@ async function main(): Promise<number> {
   console.log('\nGeomean per contestant (speed-up = baseline ms / contestant ms):');
   console.log(summaryText(summary));
   if (gemmPeak) console.log(`\n${peakText(layerResults, gemmPeak)}`);
+  const passes = passesText(layerResults);
+  if (passes) console.log(`\n${passes}`);
   if (runner.externalRequests) console.log(`\nExternal requests during the run: ${runner.externalRequests.length ? runner.externalRequests.join(', ') : 'none'}`);
 
   mkdirSync(config.out, { recursive: true });

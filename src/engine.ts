@@ -58,6 +58,20 @@ export interface EngineOptions extends AdapterRequest {
   poolBytes?: number;
 }
 
+/** GPU time of one pass of a conv2d call (ConvEngine.timePasses). */
+export interface PassTime {
+  /** The pass: 'Mec.lower', 'Weights.pack', 'Mec.gemmB.block16x8.store4', … */
+  name: string;
+  ms: number;
+}
+
+interface PassTiming {
+  names: string[];
+  querySet?: GPUQuerySet;
+  resolve?: GPUBuffer;
+  times?: PassTime[];
+}
+
 export interface PlanOptions {
   /** Only plans needing at most this much temporary GPU memory; default: the engine's budget. */
   memoryBudgetBytes?: number;
@@ -277,6 +291,26 @@ export class ConvEngine implements TensorOwner {
    * Returns the output on the GPU; read it with `await y.read()` and free it with `y.destroy()`.
    */
   async conv2d(x: TensorData, xShape: readonly number[], w: TensorData, wShape: readonly number[], options: Conv2dOptions = {}): Promise<GpuTensor> {
+    return this.run(x, xShape, w, wShape, options);
+  }
+
+  /**
+   * GPU time of each pass of one conv2d call, from timestamp queries (the device needs the
+   * 'timestamp-query' feature; requestDevice asks for it where the adapter has it): where a layer's
+   * time goes, e.g. MEC's lowering against its GEMM. The output is computed and destroyed.
+   */
+  async timePasses(x: TensorData, xShape: readonly number[], w: TensorData, wShape: readonly number[], options: Conv2dOptions = {}): Promise<PassTime[]> {
+    this.checkUsable();
+    if (!this.device.features.has('timestamp-query')) {
+      throw new MecError("timePasses() needs the device feature 'timestamp-query', which this device lacks");
+    }
+    const timing: PassTiming = { names: [] };
+    const y = await this.run(x, xShape, w, wShape, options, timing);
+    y.destroy();
+    return timing.times ?? [];
+  }
+
+  private async run(x: TensorData, xShape: readonly number[], w: TensorData, wShape: readonly number[], options: Conv2dOptions, timing?: PassTiming): Promise<GpuTensor> {
     this.checkUsable();
     let plan = this.plan(xShape, wShape, options);
     const p = plan.params;
@@ -353,10 +387,23 @@ export class ConvEngine implements TensorOwner {
         const encoder = this.device.createCommandEncoder({ label: `conv2d.${plan.algorithm}` });
         const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
         const [chunkX, chunkY] = workspace;
+        if (timing) {
+          timing.querySet = this.device.createQuerySet({ type: 'timestamp', count: 2 * passes.length });
+          timing.resolve = acquire(16 * passes.length, kUsage.QUERY_RESOLVE | kUsage.COPY_SRC, 'timestamps', 'timestamps');
+        }
         for (const step of steps) {
           for (const [src, dst, n] of step.xCopies) encoder.copyBufferToBuffer(xb, src * kBytesPerElement, chunkX, dst * kBytesPerElement, n * kBytesPerElement);
-          const computePass = encoder.beginComputePass({ label: `conv2d.${plan.algorithm}` });
+          let computePass = timing ? undefined : encoder.beginComputePass({ label: `conv2d.${plan.algorithm}` });
           for (const pass of step.passes) {
+            if (timing) {
+              // One compute pass per dispatch, timed at both ends.
+              const i = timing.names.push(pass.name) - 1;
+              computePass?.end();
+              computePass = encoder.beginComputePass({
+                label: pass.name,
+                timestampWrites: { querySet: timing.querySet!, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+              });
+            }
             const pipeline = pipelines.get(pass)!;
             const data = packStruct(pass.code, pass.struct, pass.uniforms);
             const uniform = acquire(data.byteLength, kUsage.UNIFORM | kUsage.COPY_DST, 'uniform', `${pass.name}.uniforms`);
@@ -364,13 +411,14 @@ export class ConvEngine implements TensorOwner {
             const entries: GPUBindGroupEntry[] = pass.bindings.map((buffer, binding) => ({ binding, resource: { buffer } }));
             entries.push({ binding: entries.length, resource: { buffer: uniform } });
             const bindGroup = this.device.createBindGroup({ label: pass.name, layout: pipeline.getBindGroupLayout(0), entries });
-            computePass.setPipeline(pipeline);
-            computePass.setBindGroup(0, bindGroup);
-            computePass.dispatchWorkgroups(...this.fold(pass.name, pass.workgroups, maxPerDim));
+            computePass!.setPipeline(pipeline);
+            computePass!.setBindGroup(0, bindGroup);
+            computePass!.dispatchWorkgroups(...this.fold(pass.name, pass.workgroups, maxPerDim));
           }
-          computePass.end();
+          computePass?.end();
           for (const [dst, src, n] of step.yCopies) encoder.copyBufferToBuffer(chunkY, src * kBytesPerElement, y, dst * kBytesPerElement, n * kBytesPerElement);
         }
+        if (timing) encoder.resolveQuerySet(timing.querySet!, 0, 2 * timing.names.length, timing.resolve!, 0);
         this.device.queue.submit([encoder.finish()]);
       } finally {
         scopes = this.popScopes(plan.algorithm, held.concat(y), totalBytes);
@@ -381,14 +429,33 @@ export class ConvEngine implements TensorOwner {
       // A device lost mid-call reports no errors to the scopes: the lost promise says it.
       const lost = this.lostError ?? (await this.lostNow(-1));
       if (lost) throw lost;
+      if (timing) timing.times = await this.readTimestamps(timing);
     } catch (e) {
       if (y) this.buffers.destroy(y);
+      timing?.querySet?.destroy();
       throw e;
     } finally {
       // Queue order makes the workspace safe to reuse for the next submit right away.
       for (const b of held) this.buffers.release(b);
     }
     return new GpuTensor(this, y, plan.outputShape);
+  }
+
+  private async readTimestamps(timing: PassTiming): Promise<PassTime[]> {
+    const bytes = 16 * timing.names.length;
+    const staging = this.buffers.acquire(bytes, kUsage.MAP_READ | kUsage.COPY_DST, 'timestamps', 'timestamps.read');
+    try {
+      const encoder = this.device.createCommandEncoder({ label: 'timestamps' });
+      encoder.copyBufferToBuffer(timing.resolve!, 0, staging, 0, bytes);
+      this.device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      const ns = new BigInt64Array(staging.getMappedRange(0, bytes).slice(0));
+      staging.unmap();
+      return timing.names.map((name, i) => ({ name, ms: Number(ns[2 * i + 1] - ns[2 * i]) / 1e6 }));
+    } finally {
+      timing.querySet?.destroy();
+      this.buffers.release(staging);
+    }
   }
 
   /** Bytes created per role, live buffers and pooled bytes. */

@@ -1,4 +1,4 @@
-export { createConvEngine, ConvEngine, type Conv2dOptions, type ConvPlan, type EngineOptions, type PlanOptions, type TensorData } from './engine';
+export { createConvEngine, ConvEngine, type Conv2dOptions, type ConvPlan, type EngineOptions, type PassTime, type PlanOptions, type TensorData } from './engine';
 export { type GemmKernel, gemmKernelName, kGemmKernels } from './plans/gemm';
 export type { TuneOptions } from './tune';
 export type { TuneEntry, TuneStore } from './tune-cache';

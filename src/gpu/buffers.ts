@@ -1,5 +1,5 @@
 /** What a buffer holds: the bench and the tests read the byte counts per role. */
-export type BufferRole = 'input' | 'weights' | 'bias' | 'output' | 'workspace' | 'uniform' | 'readback';
+export type BufferRole = 'input' | 'weights' | 'bias' | 'output' | 'workspace' | 'uniform' | 'readback' | 'timestamps';
 
 /** GPUBufferUsage values, spelled out so this module loads before any WebGPU globals exist. */
 export const kUsage = {
@@ -8,6 +8,7 @@ export const kUsage = {
   COPY_DST: 0x0008,
   UNIFORM: 0x0040,
   STORAGE: 0x0080,
+  QUERY_RESOLVE: 0x0200,
 } as const;
 
 export interface BufferStats {
@@ -19,7 +20,7 @@ export interface BufferStats {
   pooledBytes: number;
 }
 
-const roles: BufferRole[] = ['input', 'weights', 'bias', 'output', 'workspace', 'uniform', 'readback'];
+const roles: BufferRole[] = ['input', 'weights', 'bias', 'output', 'workspace', 'uniform', 'readback', 'timestamps'];
 
 /**
  * Creates, pools and destroys buffers for one engine. Released buffers wait in a free list keyed
