@@ -21,37 +21,28 @@ struct Lower {
 @group(0) @binding(1) var<storage, read_write> cols: array<vec4f>;
 @group(0) @binding(2) var<uniform> u: Lower;
 
-// Where value j of the row of output pixel (oh, ow) comes from: kernel tap (r, s), channel cg.
-struct Tap {
-  inside: bool,
-  ih: u32,
-  iw: u32,
-  cg: u32,
-}
-
-fn tapOf(oh: u32, ow: u32, j: u32) -> Tap {
-  var t: Tap;
-  t.cg = j % u.inCPerGroup;
-  let s = (j / u.inCPerGroup) % u.kW;
-  let r = j / (u.inCPerGroup * u.kW);
+// Value (r, s, cg) of the row of output pixel (oh, ow): kernel tap (r, s), channel cg of group g;
+// zero in the padding and past k_h. No branch: the load is select()ed.
+fn tap(n: u32, g: u32, oh: u32, ow: u32, r: u32, s: u32, cg: u32) -> f32 {
   let ih = i32(oh * u.strideH + r * u.dilationH) - i32(u.padTop);
   let iw = i32(ow * u.strideW + s * u.dilationW) - i32(u.padLeft);
-  t.inside = r < u.kH && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW);
-  t.ih = u32(max(ih, 0));
-  t.iw = u32(max(iw, 0));
-  return t;
+  let inside = r < u.kH && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW);
+  let c = g * u.inCPerGroup + cg;
+  var i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c;
+  if (INPUT_NCHW) {
+    i = ((n * u.inC + c) * u.inH + u32(ih)) * u.inW + u32(iw);
+  }
+  return select(0.0, x[select(0u, i, inside)], inside);
 }
 
-fn tap(n: u32, g: u32, oh: u32, ow: u32, j: u32) -> f32 {
-  let t = tapOf(oh, ow, j);
-  if (!t.inside) {
-    return 0.0;
-  }
-  let c = g * u.inCPerGroup + t.cg;
-  if (INPUT_NCHW) {
-    return x[((n * u.inC + c) * u.inH + t.ih) * u.inW + t.iw];
-  }
-  return x[((n * u.inH + t.ih) * u.inW + t.iw) * u.inC + c];
+// The tap after (r, s, cg) in (r, s, c) order.
+fn nextTap(t: vec3u) -> vec3u {
+  var cg = t.z + 1u;
+  var s = t.y + select(0u, 1u, cg == u.inCPerGroup);
+  cg = select(cg, 0u, cg == u.inCPerGroup);
+  let r = t.x + select(0u, 1u, s == u.kW);
+  s = select(s, 0u, s == u.kW);
+  return vec3u(r, s, cg);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -70,15 +61,21 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   t /= u.outH;
   let n = t % u.batch;
   let g = t / u.batch;
+  // The first tap of the quad by division, the next three by stepping.
+  let t0 = vec3u(j / (u.inCPerGroup * u.kW), (j / u.inCPerGroup) % u.kW, j % u.inCPerGroup);
   var v = vec4f(0.0);
   if (CHANNEL_QUADS) {
-    let p = tapOf(oh, ow, j);
-    if (p.inside) {
-      let i = ((n * u.inH + p.ih) * u.inW + p.iw) * u.inC + g * u.inCPerGroup + p.cg;
+    let ih = i32(oh * u.strideH + t0.x * u.dilationH) - i32(u.padTop);
+    let iw = i32(ow * u.strideW + t0.y * u.dilationW) - i32(u.padLeft);
+    if (t0.x < u.kH && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW)) {
+      let i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + g * u.inCPerGroup + t0.z;
       v = vec4f(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
     }
   } else {
-    v = vec4f(tap(n, g, oh, ow, j), tap(n, g, oh, ow, j + 1u), tap(n, g, oh, ow, j + 2u), tap(n, g, oh, ow, j + 3u));
+    let t1 = nextTap(t0);
+    let t2 = nextTap(t1);
+    let t3 = nextTap(t2);
+    v = vec4f(tap(n, g, oh, ow, t0.x, t0.y, t0.z), tap(n, g, oh, ow, t1.x, t1.y, t1.z), tap(n, g, oh, ow, t2.x, t2.y, t2.z), tap(n, g, oh, ow, t3.x, t3.y, t3.z));
   }
   cols[e] = v;
 }

@@ -21,20 +21,24 @@ struct Lower {
 @group(0) @binding(1) var<storage, read_write> l: array<vec4f>;
 @group(0) @binding(2) var<uniform> u: Lower;
 
-// Value j of the run of image n, group g, padded input row hp, output column w; zero in padding.
-fn tap(n: u32, g: u32, hp: u32, w: u32, j: u32) -> f32 {
-  let cg = j % u.inCPerGroup;
-  let s = j / u.inCPerGroup;
+// Value (s, cg) of the run of image n, group g, padded input row hp, output column w: tap s,
+// channel cg of the group; zero in the padding and past k_w. No branch: the load is select()ed.
+fn tap(n: u32, g: u32, hp: u32, w: u32, s: u32, cg: u32) -> f32 {
   let ih = i32(hp) - i32(u.padTop);
   let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
-  if (s >= u.kW || ih < 0 || ih >= i32(u.inH) || iw < 0 || iw >= i32(u.inW)) {
-    return 0.0;
-  }
+  let inside = s < u.kW && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW);
   let c = g * u.inCPerGroup + cg;
+  var i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c;
   if (INPUT_NCHW) {
-    return x[((n * u.inC + c) * u.inH + u32(ih)) * u.inW + u32(iw)];
+    i = ((n * u.inC + c) * u.inH + u32(ih)) * u.inW + u32(iw);
   }
-  return x[((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c];
+  return select(0.0, x[select(0u, i, inside)], inside);
+}
+
+// The tap after (s, cg) in (s, c) order.
+fn nextTap(t: vec2u) -> vec2u {
+  let cg = t.y + 1u;
+  return select(vec2u(t.x, cg), vec2u(t.x + 1u, 0u), cg == u.inCPerGroup);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -63,7 +67,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       v = vec4f(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
     }
   } else {
-    v = vec4f(tap(n, g, hp, w, j), tap(n, g, hp, w, j + 1u), tap(n, g, hp, w, j + 2u), tap(n, g, hp, w, j + 3u));
+    // The first tap of the quad by division, the next three by stepping.
+    let t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);
+    let t1 = nextTap(t0);
+    let t2 = nextTap(t1);
+    let t3 = nextTap(t2);
+    v = vec4f(tap(n, g, hp, w, t0.x, t0.y), tap(n, g, hp, w, t1.x, t1.y), tap(n, g, hp, w, t2.x, t2.y), tap(n, g, hp, w, t3.x, t3.y));
   }
   l[e] = v;
 }
