@@ -18,7 +18,7 @@ export function shapeClassKey(p: ConvParams): string {
 export interface TuneOptions {
   /** Candidates needing more temporary GPU memory are not tried. */
   memoryBudgetBytes?: number;
-  /** Timed runs per candidate after one warm-up; default 2. */
+  /** Timed runs per candidate after one warm-up (the fastest counts); default 2. */
   runs?: number;
   /** Called before each candidate is timed. */
   onCandidate?: (name: string, index: number) => void;
@@ -54,7 +54,8 @@ export async function tuneConv(
     onCandidate?.(name, index++);
     let ms = Infinity;
     try {
-      ms = (await timeConv2d(engine, x, w, { ...options, bias, algorithm, gemmKernel }, { runs, warmup: 1 })).medianMs;
+      // The fastest run, not the median: on a shared CPU adapter noise only ever adds time.
+      ms = (await timeConv2d(engine, x, w, { ...options, bias, algorithm, gemmKernel }, { runs, warmup: 1 })).minMs;
     } catch {
       // A candidate the device cannot run (a limit, memory) is simply not chosen.
     }
