@@ -22,17 +22,11 @@ struct Lower {
 @group(0) @binding(2) var<uniform> u: Lower;
 
 // Value (r, s, cg) of the row of output pixel (oh, ow): kernel tap (r, s), channel cg of group g;
-// zero in the padding and past k_h. No branch: the load is select()ed.
+// zero in the padding and past k_h.
 fn tap(n: u32, g: u32, oh: u32, ow: u32, r: u32, s: u32, cg: u32) -> f32 {
   let ih = i32(oh * u.strideH + r * u.dilationH) - i32(u.padTop);
   let iw = i32(ow * u.strideW + s * u.dilationW) - i32(u.padLeft);
-  let inside = r < u.kH && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW);
-  let c = g * u.inCPerGroup + cg;
-  var i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c;
-  if (INPUT_NCHW) {
-    i = ((n * u.inC + c) * u.inH + u32(ih)) * u.inW + u32(iw);
-  }
-  return select(0.0, x[select(0u, i, inside)], inside);
+  return inputOrZero(n, g * u.inCPerGroup + cg, ih, iw, r < u.kH && insideImage(ih, iw));
 }
 
 // The tap after (r, s, cg) in (r, s, c) order.
@@ -67,10 +61,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (CHANNEL_QUADS) {
     let ih = i32(oh * u.strideH + t0.x * u.dilationH) - i32(u.padTop);
     let iw = i32(ow * u.strideW + t0.y * u.dilationW) - i32(u.padLeft);
-    if (t0.x < u.kH && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW)) {
-      let i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + g * u.inCPerGroup + t0.z;
-      v = vec4f(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
-    }
+    v = inputQuad(n, g * u.inCPerGroup + t0.z, ih, iw, t0.x < u.kH && insideImage(ih, iw));
   } else {
     let t1 = nextTap(t0);
     let t2 = nextTap(t1);

@@ -22,17 +22,11 @@ struct Lower {
 @group(0) @binding(2) var<uniform> u: Lower;
 
 // Value (s, cg) of the run of image n, group g, padded input row hp, output column w: tap s,
-// channel cg of the group; zero in the padding and past k_w. No branch: the load is select()ed.
+// channel cg of the group; zero in the padding and past k_w.
 fn tap(n: u32, g: u32, hp: u32, w: u32, s: u32, cg: u32) -> f32 {
   let ih = i32(hp) - i32(u.padTop);
   let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
-  let inside = s < u.kW && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW);
-  let c = g * u.inCPerGroup + cg;
-  var i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + c;
-  if (INPUT_NCHW) {
-    i = ((n * u.inC + c) * u.inH + u32(ih)) * u.inW + u32(iw);
-  }
-  return select(0.0, x[select(0u, i, inside)], inside);
+  return inputOrZero(n, g * u.inCPerGroup + cg, ih, iw, s < u.kW && insideImage(ih, iw));
 }
 
 // The tap after (s, cg) in (s, c) order.
@@ -62,10 +56,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let s = j / u.inCPerGroup;
     let ih = i32(hp) - i32(u.padTop);
     let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
-    if (s < u.kW && ih >= 0 && ih < i32(u.inH) && iw >= 0 && iw < i32(u.inW)) {
-      let i = ((n * u.inH + u32(ih)) * u.inW + u32(iw)) * u.inC + g * u.inCPerGroup + j % u.inCPerGroup;
-      v = vec4f(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
-    }
+    v = inputQuad(n, g * u.inCPerGroup + j % u.inCPerGroup, ih, iw, s < u.kW && insideImage(ih, iw));
   } else {
     // The first tap of the quad by division, the next three by stepping.
     let t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);

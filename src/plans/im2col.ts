@@ -1,4 +1,5 @@
 import im2colLowerWgsl from '../../shaders/im2col_lower.wgsl?raw';
+import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import type { ConvParams } from '../params';
 import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
 import { type AlgorithmPlan, channelQuads, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass } from './types';
@@ -28,7 +29,7 @@ export const im2col: AlgorithmPlan = {
     const passes: Pass[] = [
       {
         name: 'Im2col.lower',
-        code: im2colLowerWgsl,
+        code: `${lowerInputWgsl}\n${im2colLowerWgsl}`,
         constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
         bindings: [io.x, cols],
         struct: 'Lower',

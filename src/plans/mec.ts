@@ -1,4 +1,5 @@
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
+import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import type { ConvParams } from '../params';
 import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
 import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
@@ -21,7 +22,7 @@ function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
   const total = mecLoweredElements(p) / 4;
   return {
     name: 'Mec.lower',
-    code: mecLowerWgsl,
+    code: `${lowerInputWgsl}\n${mecLowerWgsl}`,
     constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
     bindings: [x, l],
     struct: 'Lower',
