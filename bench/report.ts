@@ -208,6 +208,7 @@ export function htmlReport(report: BenchReport, chartJsSource: string): string {
       return `<tr><th>${escapeHtml(s.label)}</th><td>${gf(s.gflops)}</td>${['tfjs', 'ort-jsep', 'ort-webgpu', 'im2col'].map(cell).join('')}<td>${s.failed}</td><td>${s.mismatched}</td></tr>`;
     })
     .join('\n');
+  const passes = passesText(report.layers);
   const rows = report.layers
     .flatMap((l) =>
       l.results.map((r) => {
@@ -264,7 +265,7 @@ ${summaryRows}
   <div><h2>Peak GPU memory during a call (MiB, log scale)</h2><div class="chart"><canvas id="memory"></canvas></div></div>
 </div>
 ${report.gemmPeak ? `<h2>Share of the GEMM peak, and what autotune chose</h2>\n<pre>${escapeHtml(peakText(report.layers, report.gemmPeak))}</pre>` : ''}
-${passesText(report.layers) ? `<h2>Where the GPU time goes</h2>\n<pre>${escapeHtml(passesText(report.layers))}</pre>` : ''}
+${passes ? `<h2>Where the GPU time goes</h2>\n<pre>${escapeHtml(passes)}</pre>` : ''}
 <h2>Layers and workspace formulas (MEC.md, float32, at the size run)</h2>
 <table><tr><th>layer</th><th>network</th><th>shape</th><th>GFLOP</th><th>MEC L: i_n·o_w·i_h·k_w·i_c</th><th>im2col: i_n·o_h·o_w·k_h·k_w·i_c</th><th>im2col / MEC</th><th>outputs compared with</th></tr>
 ${layerRows}

@@ -2,18 +2,7 @@
 // channel o reads only input channel o / multiplier, so there is no reduction over channels and
 // no GEMM to build; one output element per invocation, zero workspace.
 
-override WORKGROUP_SIZE: u32 = 64u;
 override INPUT_NCHW: bool = false; // NCHW input, OIHW weights and NCHW output when true
-override ACTIVATION: u32 = 0u;
-override HAS_BIAS: bool = false;
-
-struct Depthwise {
-  total: u32, batch: u32, inH: u32, inW: u32,
-  inC: u32, multiplier: u32, kH: u32, kW: u32,
-  outH: u32, outW: u32, outC: u32, strideH: u32,
-  strideW: u32, dilationH: u32, dilationW: u32, padTop: u32,
-  padLeft: u32, _p0: u32, _p1: u32, _p2: u32,
-}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;

@@ -5,20 +5,9 @@
 // by one: one new load per tap instead of 8 (memory accesses are what cost on SwiftShader).
 // Zero workspace. The 8 columns are written out by hand: SwiftShader keeps indexed arrays in memory.
 
-override WORKGROUP_SIZE: u32 = 64u;
-override ACTIVATION: u32 = 0u;
-override HAS_BIAS: bool = false;
 // s_w = d_w = 1: slide the window of input pixels along the row.
 override SLIDE: bool = false;
 const OUT_COLS = 8u;
-
-struct Depthwise {
-  total: u32, batch: u32, inH: u32, inW: u32,
-  inC: u32, multiplier: u32, kH: u32, kW: u32,
-  outH: u32, outW: u32, outC: u32, strideH: u32,
-  strideW: u32, dilationH: u32, dilationW: u32, padTop: u32,
-  padLeft: u32, _p0: u32, _p1: u32, _p2: u32,
-}
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read> w: array<vec4f>;

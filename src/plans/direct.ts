@@ -1,3 +1,4 @@
+import depthwiseCommonWgsl from '../../shaders/depthwise_common.wgsl?raw';
 import depthwiseWgsl from '../../shaders/depthwise.wgsl?raw';
 import depthwiseVec4Wgsl from '../../shaders/depthwise_vec4.wgsl?raw';
 import directWgsl from '../../shaders/direct.wgsl?raw';
@@ -50,7 +51,7 @@ export const depthwise: AlgorithmPlan = {
     return [
       {
         name: vec4 ? 'Depthwise.convVec4' : 'Depthwise.conv',
-        code: vec4 ? depthwiseVec4Wgsl : depthwiseWgsl,
+        code: `${depthwiseCommonWgsl}\n${vec4 ? depthwiseVec4Wgsl : depthwiseWgsl}`,
         constants: {
           WORKGROUP_SIZE: kElementwiseWorkgroup,
           ...(vec4 ? { SLIDE: p.strideW === 1 && p.dilationW === 1 ? 1 : 0 } : { INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 }),
