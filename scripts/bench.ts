@@ -35,6 +35,8 @@ const kOutDir = 'bench-results';
 const kStepTimeoutMs = 10 * 60_000;
 
 const kAllContestants: readonly ContestantId[] = [...kOurAlgorithms, ...kPeers];
+/** What --node can load: ORT-web's WebGPU builds need a page (wasm URLs, workers), TF.js only needs navigator.gpu. */
+const kNodeLibraries: readonly LibraryId[] = ['mec-webgpu', 'tfjs'];
 
 const kUsage = `Usage: npm run bench -- [options]
 
@@ -50,7 +52,7 @@ Options:
   --quick                scale H and W by ${kQuickScale} (kernels, channels, strides kept): a run of minutes
   --runs N               timed runs per step (default ${kDefaultRuns})
   --warmup N             untimed runs first, N ≥ 1 (default ${kDefaultWarmup}); the first is the cold call, reported on its own
-  --node                 only our algorithms, in Node (Dawn), no browser
+  --node                 in Node (Dawn), no browser: our algorithms and TF.js (ORT-web needs a page)
   --out DIR              where to write the JSON and HTML (default ${kOutDir})
   --help                 this text
 
@@ -86,9 +88,9 @@ function parseConfig(argv: string[]): Config | 'help' {
   });
   const node = values.node ?? false;
   const named = listOption('contestants', values.contestants);
-  const contestants = (named ?? kAllContestants.filter((c) => !node || kContestants[c].library === 'mec-webgpu')).map((c) => {
+  const contestants = (named ?? kAllContestants.filter((c) => !node || kNodeLibraries.includes(kContestants[c].library))).map((c) => {
     if (!isContestantId(c)) throw new UsageError(`--contestants: unknown contestant '${c}'; known: ${kAllContestants.join(', ')}`);
-    if (node && kContestants[c].library !== 'mec-webgpu') throw new UsageError(`--contestants: '${c}' runs only in the browser; --node runs ${kOurAlgorithms.join(', ')}`);
+    if (node && !kNodeLibraries.includes(kContestants[c].library)) throw new UsageError(`--contestants: '${c}' runs only in the browser; --node runs ${[...kOurAlgorithms, 'tfjs'].join(', ')}`);
     return c;
   });
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory');
@@ -120,11 +122,14 @@ interface Runner {
 let progressPrefix = '';
 const progress = (line: string) => console.error(`${progressPrefix}${line}`);
 
-async function nodeRunner(): Promise<Runner> {
+async function nodeRunner(libraries: LibraryId[]): Promise<Runner> {
   const { getGpu } = await import('../src/gpu/device');
   const { BenchSession } = await import('../bench/session');
-  await getGpu(); // puts Dawn's GPUDevice and GPUBuffer on globalThis, before any device exists
-  const session = await BenchSession.create(['mec-webgpu'], globalThis as never);
+  const gpu = await getGpu(); // puts Dawn's GPUDevice and GPUBuffer on globalThis, before any device exists
+  // TF.js's WebGPU backend looks for navigator.gpu: hand it the same Dawn instance as ours.
+  if (typeof navigator === 'undefined') Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  else if (!navigator.gpu) Object.defineProperty(navigator, 'gpu', { value: gpu, configurable: true });
+  const session = await BenchSession.create(libraries, globalThis as never);
   return {
     adapter: session.adapter(),
     libraries: session.status,
@@ -219,11 +224,11 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const t0 = performance.now();
   console.log(
-    `bench: ${config.node ? 'Node (Dawn), our algorithms only' : 'headless Chromium, every library on navigator.gpu'}; ${config.layers.length} layer(s) × [${config.contestants.join(', ')}], ` +
+    `bench: ${config.node ? 'Node (Dawn), our algorithms and TF.js' : 'headless Chromium, every library on navigator.gpu'}; ${config.layers.length} layer(s) × [${config.contestants.join(', ')}], ` +
       `batch ${config.batch}${config.quick ? `, --quick: H and W × ${kQuickScale}` : ''}; ${config.warmup} warm-up (1 cold) + ${config.runs} timed run(s) per step`,
   );
   progress(`starting ${config.node ? 'Dawn' : 'Vite + Chromium'} and loading ${libraries.join(', ')}…`);
-  const runner = config.node ? await nodeRunner() : await chromiumRunner(libraries);
+  const runner = config.node ? await nodeRunner(libraries) : await chromiumRunner(libraries);
   const layerResults: LayerResults[] = [];
   let failedToStart = false;
   let gemmPeak: GemmPeak | undefined;

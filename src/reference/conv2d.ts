@@ -3,7 +3,7 @@ import { type ConvOptions, type ConvParams, normalizeConvParams, outputElements 
 /**
  * Float64 CPU convolution: the oracle every test compares against. Direct loops over the
  * definition, in the caller's layout (NHWC/HWIO or NCHW/OIHW), with padding, dilation, groups,
- * bias and activation. Slow on purpose: nothing clever that could share a bug with the shaders.
+ * bias and activation. Plain on purpose: nothing clever that could share a bug with the shaders.
  */
 export function conv2dReference(
   x: ArrayLike<number>,
@@ -18,36 +18,52 @@ export function conv2dReference(
 
 export function conv2dReferenceParams(x: ArrayLike<number>, w: ArrayLike<number>, bias: ArrayLike<number> | undefined, p: ConvParams): Float64Array {
   const nhwc = p.layout === 'NHWC';
-  const xAt = nhwc
-    ? (n: number, h: number, ww: number, c: number) => x[((n * p.inH + h) * p.inW + ww) * p.inC + c]
-    : (n: number, h: number, ww: number, c: number) => x[((n * p.inC + c) * p.inH + h) * p.inW + ww];
-  const wAt = nhwc
-    ? (r: number, s: number, ci: number, o: number) => w[((r * p.kW + s) * p.inCPerGroup + ci) * p.outC + o]
-    : (r: number, s: number, ci: number, o: number) => w[((o * p.inCPerGroup + ci) * p.kH + r) * p.kW + s];
-  const outIndex = nhwc
-    ? (n: number, h: number, ww: number, o: number) => ((n * p.outH + h) * p.outW + ww) * p.outC + o
-    : (n: number, h: number, ww: number, o: number) => ((n * p.outC + o) * p.outH + h) * p.outW + ww;
+  const { batch, inH, inW, inC, kH, kW, inCPerGroup, outC, outCPerGroup, outH, outW } = p;
+  // Both layouts are copied to float64 NHWC input and HWIO weights, so one plain loop nest serves both.
+  const xs = new Float64Array(batch * inH * inW * inC);
+  for (let n = 0; n < batch; n++)
+    for (let h = 0; h < inH; h++)
+      for (let ww = 0; ww < inW; ww++)
+        for (let c = 0; c < inC; c++) {
+          xs[((n * inH + h) * inW + ww) * inC + c] = Number(nhwc ? x[((n * inH + h) * inW + ww) * inC + c] : x[((n * inC + c) * inH + h) * inW + ww]);
+        }
+  const ws = new Float64Array(kH * kW * inCPerGroup * outC);
+  for (let r = 0; r < kH; r++)
+    for (let s = 0; s < kW; s++)
+      for (let ci = 0; ci < inCPerGroup; ci++)
+        for (let o = 0; o < outC; o++) {
+          ws[((r * kW + s) * inCPerGroup + ci) * outC + o] = Number(nhwc ? w[((r * kW + s) * inCPerGroup + ci) * outC + o] : w[((o * inCPerGroup + ci) * kH + r) * kW + s]);
+        }
   const out = new Float64Array(outputElements(p));
-  for (let n = 0; n < p.batch; n++) {
-    for (let oh = 0; oh < p.outH; oh++) {
-      for (let ow = 0; ow < p.outW; ow++) {
-        for (let o = 0; o < p.outC; o++) {
-          const g = Math.floor(o / p.outCPerGroup);
-          let acc = bias ? Number(bias[o]) : 0;
-          for (let r = 0; r < p.kH; r++) {
-            const ih = oh * p.strideH + r * p.dilationH - p.padTop;
-            if (ih < 0 || ih >= p.inH) continue;
-            for (let s = 0; s < p.kW; s++) {
-              const iw = ow * p.strideW + s * p.dilationW - p.padLeft;
-              if (iw < 0 || iw >= p.inW) continue;
-              for (let ci = 0; ci < p.inCPerGroup; ci++) {
-                acc += Number(xAt(n, ih, iw, g * p.inCPerGroup + ci)) * Number(wAt(r, s, ci, o));
+  // One accumulator per output channel of the pixel: the weights are then read along o, contiguous
+  // in HWIO, and each input value is loaded once per tap. Each output is the same sum, in tap order.
+  const acc = new Float64Array(outC);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let o = 0; o < outC; o++) acc[o] = bias ? Number(bias[o]) : 0;
+        for (let r = 0; r < kH; r++) {
+          const ih = oh * p.strideH + r * p.dilationH - p.padTop;
+          if (ih < 0 || ih >= inH) continue;
+          for (let s = 0; s < kW; s++) {
+            const iw = ow * p.strideW + s * p.dilationW - p.padLeft;
+            if (iw < 0 || iw >= inW) continue;
+            const xBase = ((n * inH + ih) * inW + iw) * inC;
+            for (let g = 0; g < p.groups; g++) {
+              const o0 = g * outCPerGroup;
+              for (let ci = 0; ci < inCPerGroup; ci++) {
+                const xv = xs[xBase + g * inCPerGroup + ci];
+                const wBase = ((r * kW + s) * inCPerGroup + ci) * outC;
+                for (let o = o0; o < o0 + outCPerGroup; o++) acc[o] += xv * ws[wBase + o];
               }
             }
           }
-          if (p.activation === 'relu') acc = Math.max(acc, 0);
-          else if (p.activation === 'relu6') acc = Math.min(Math.max(acc, 0), 6);
-          out[outIndex(n, oh, ow, o)] = acc;
+        }
+        for (let o = 0; o < outC; o++) {
+          let v = acc[o];
+          if (p.activation === 'relu') v = Math.max(v, 0);
+          else if (p.activation === 'relu6') v = Math.min(Math.max(v, 0), 6);
+          out[nhwc ? ((n * outH + oh) * outW + ow) * outC + o : ((n * outC + o) * outH + oh) * outW + ow] = v;
         }
       }
     }
