@@ -16,15 +16,15 @@ prepare)
   cp node_modules/webgpu/dist/linux-x64/dawn.node "$pack/node_modules/webgpu/dist/linux-x64/"
   cp node_modules/chart.js/dist/chart.umd.min.js "$pack/node_modules/chart.js/dist/"
   xz -T0 -6 -c "$(readlink -f "$(command -v node)")" >"$pack/node.xz"
-  (cd "$pack/deb" && apt-get download libvulkan1 >/dev/null)
+  (cd "$pack/deb" && apt-get download libvulkan1 libglvnd0 libglx0 libegl1 libgl1 libopengl0 libgles2 2>&1 | grep -v '^W:' || true)
   du -sh "$pack"
   ;;
 run)
   shift
   out="${OUT:-$PWD/$pack/out}"
   mkdir -p "$out" /tmp/gpu-bench-bin
-  # The Vulkan loader, where the image has none (unpacked over /, as the device README says).
-  if ! ldconfig -p | grep -q 'libvulkan.so.1 '; then
+  # The Vulkan loader and glvnd (NVIDIA's ICD, libGLX_nvidia, needs libGLdispatch), where the image has none.
+  if ! ldconfig -p | grep -q 'libvulkan.so.1 ' || ! ldconfig -p | grep -q 'libGLdispatch.so.0 '; then
     for f in "$pack"/deb/*.deb; do dpkg -x "$f" /; done
     ldconfig
   fi

@@ -23,6 +23,9 @@ struct Gemm {
   // Row m of C starts at (m / cMInner)·cSMOuter + (m % cMInner)·cStrideM: MEC's Solution A writes
   // its i_n·o_w rows straight into NHWC or NCHW output this way, with no transpose pass.
   cMInner: u32, cSMOuter: u32,
+  // Split-K (tiled kernels on GPUs whose output alone is too few invocations): slice s of splitK
+  // sums k in [s·kChunk, (s+1)·kChunk) into partial rows ldPartial wide; 1, K, N otherwise.
+  splitK: u32, kChunk: u32, ldPartial: u32,
   // The fused epilogue is uniform, not an override: one pipeline serves every bias/activation,
   // and compiling large register blocks is what costs (seconds each on SwiftShader).
   activation: u32, // 0 none, 1 relu, 2 relu6
@@ -37,6 +40,9 @@ struct Gemm {
 struct Part {
   valid: bool,
   tile: u32,
+  // The split-K slice and the batch entry.
+  split: u32,
+  z: u32,
   // Offsets of A and B in vec4s, of C in f32s; the bias offset of the group.
   a: u32,
   b: u32,
@@ -44,14 +50,23 @@ struct Part {
   bias: u32,
 }
 
-// Which batch entry and tile a workgroup computes; its grid is folded to fit the dispatch limits.
+// Which split-K slice, batch entry and tile a workgroup computes; its grid is folded to fit the dispatch limits.
 fn partOf(wid: vec3u, nwg: vec3u) -> Part {
   let tiles = u.tilesM * u.tilesN;
+  let perSplit = tiles * u.batchCount;
   let linear = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
-  var p: Part;
-  p.valid = linear < tiles * u.batchCount;
-  let z = linear / tiles;
+  var p = batchEntry((linear % perSplit) / tiles);
+  p.valid = linear < perSplit * u.splitK;
+  p.split = linear / perSplit;
   p.tile = linear % tiles;
+  return p;
+}
+
+// Operand offsets of batch entry z.
+fn batchEntry(z: u32) -> Part {
+  var p: Part;
+  p.valid = true;
+  p.z = z;
   let z0 = z % u.dim0;
   let z1 = (z / u.dim0) % u.dim1;
   let z2 = z / (u.dim0 * u.dim1);

@@ -26,12 +26,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   var acc1 = bias0;
   var acc2 = bias0;
   var acc3 = bias0;
-  for (var k0 = 0u; k0 < u.K; k0 += TILE_K) {
+  // This workgroup's split-K slice of the reduction (all of it when splitK = 1).
+  let kBegin = p.split * u.kChunk;
+  let kEnd = min(u.K, kBegin + u.kChunk);
+  for (var k0 = kBegin; k0 < kEnd; k0 += TILE_K) {
     for (var i = li; i < 4u * WG_Y * k4PerTile; i += THREADS) {
       let m = tileM0 + i / k4PerTile;
       let k = k0 + 4u * (i % k4PerTile);
       var v = vec4f(0.0);
-      if (p.valid && m < u.M && k < u.K) {
+      if (p.valid && m < u.M && k < kEnd) {
         let column = (k / u.aKInner) * u.aKOuter + k % u.aKInner;
         v = a[p.a + rowOfA(m) + column / 4u];
       }
@@ -41,7 +44,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       let k = k0 + i / WG_X;
       let n = tileN0 + 4u * (i % WG_X);
       var v = vec4f(0.0);
-      if (p.valid && k < u.K && n < u.N) {
+      if (p.valid && k < kEnd && n < u.N) {
         v = b[p.b + k * ldb + n / 4u];
       }
       tileB[i] = v;

@@ -99,7 +99,7 @@ const kMapRead = 0x0001;
 function checkGemmKernel(k: GemmKernel): GemmKernel {
   const name = 'options.gemmKernel';
   const int = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
-  if (k === null || typeof k !== 'object') throw new ConvArgumentError(name, k, "must be { family: 'block', tm, tn4 } or { family: 'tiled', wg, tileK }");
+  if (k === null || typeof k !== 'object') throw new ConvArgumentError(name, k, "must be { family: 'block', tm, tn4 } or { family: 'tiled', wg, tileK, splitK? }");
   if (k.family === 'block') {
     if (!int(k.tm, 1, 32)) throw new ConvArgumentError(`${name}.tm`, k.tm, 'must be an integer from 1 to 32');
     if (!int(k.tn4, 1, 4)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 4');
@@ -108,7 +108,8 @@ function checkGemmKernel(k: GemmKernel): GemmKernel {
   if (k.family === 'tiled') {
     if (![4, 8, 16].includes(k.wg)) throw new ConvArgumentError(`${name}.wg`, k.wg, 'must be 4, 8 or 16');
     if (![4, 8, 16, 32].includes(k.tileK)) throw new ConvArgumentError(`${name}.tileK`, k.tileK, 'must be 4, 8, 16 or 32');
-    return { family: 'tiled', wg: k.wg, tileK: k.tileK };
+    if (k.splitK !== undefined && !int(k.splitK, 1, 64)) throw new ConvArgumentError(`${name}.splitK`, k.splitK, 'must be an integer from 1 to 64');
+    return (k.splitK ?? 1) > 1 ? { family: 'tiled', wg: k.wg, tileK: k.tileK, splitK: k.splitK } : { family: 'tiled', wg: k.wg, tileK: k.tileK };
   }
   throw new ConvArgumentError(`${name}.family`, (k as { family: unknown }).family, "must be 'block' or 'tiled'");
 }
@@ -204,9 +205,9 @@ export class ConvEngine implements TensorOwner {
     if (!(typeof budget === 'number' && budget >= 0)) throw new ConvArgumentError('memoryBudgetBytes', budget, 'must be a non-negative number of bytes');
     const params = normalizeConvParams(xShape, wShape, options, options.bias !== undefined);
     const make = (chosen: ConcreteAlgorithm, kernel: GemmKernel, chosenBy: ConvPlan['chosenBy']): ConvPlan => {
-      const chunks = this.chunksFor(params, chosen);
-      const workspace = chunks?.workspace ?? kPlans[chosen].workspace(params);
       const gemmKernel = checkGemmKernel(options.gemmKernel ?? kernel);
+      const chunks = this.chunksFor(params, chosen, gemmKernel);
+      const workspace = chunks?.workspace ?? kPlans[chosen].workspace(params, gemmKernel);
       return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params), chunks, chosenBy };
     };
     if (algorithm !== 'auto') {
@@ -251,7 +252,7 @@ export class ConvEngine implements TensorOwner {
     this.tuned = { ...(await this.tuning.store.load(this.adapter)), ...this.tuned };
   }
 
-  private chunksFor(p: ConvParams, algorithm: ConcreteAlgorithm): ChunkPlan | undefined {
+  private chunksFor(p: ConvParams, algorithm: ConcreteAlgorithm, kernel: GemmKernel): ChunkPlan | undefined {
     const { maxStorageBufferBindingSize: limit, maxBufferSize } = this.limits;
     const weightBytes = weightElements(p) * kBytesPerElement;
     if (weightBytes > limit) throw new LimitError(`w (${weightBytes} bytes)`, weightBytes, 'maxStorageBufferBindingSize', limit);
@@ -259,10 +260,10 @@ export class ConvEngine implements TensorOwner {
       if (bytes * kBytesPerElement > maxBufferSize) throw new LimitError(`${what} (${bytes * kBytesPerElement} bytes)`, bytes * kBytesPerElement, 'maxBufferSize', maxBufferSize);
     }
     try {
-      return planChunks(p, kPlans[algorithm].workspace, limit);
+      return planChunks(p, (q) => kPlans[algorithm].workspace(q, kernel), limit);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
-      const need = Math.max(...kPlans[algorithm].workspace({ ...p, batch: 1, outH: 1 }).map((b) => b.elements * kBytesPerElement));
+      const need = Math.max(...kPlans[algorithm].workspace({ ...p, batch: 1, outH: 1 }, kernel).map((b) => b.elements * kBytesPerElement));
       throw new LimitError(`${algorithm} for one output row (${e.message})`, need, 'maxStorageBufferBindingSize', limit);
     }
   }
@@ -408,8 +409,8 @@ export class ConvEngine implements TensorOwner {
             const data = packStruct(pass.code, pass.struct, pass.uniforms);
             const uniform = acquire(data.byteLength, kUsage.UNIFORM | kUsage.COPY_DST, 'uniform', `${pass.name}.uniforms`);
             this.device.queue.writeBuffer(uniform, 0, data);
-            const entries: GPUBindGroupEntry[] = pass.bindings.map((buffer, binding) => ({ binding, resource: { buffer } }));
-            entries.push({ binding: entries.length, resource: { buffer: uniform } });
+            const entries: GPUBindGroupEntry[] = pass.bindings.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []));
+            entries.push({ binding: pass.bindings.length, resource: { buffer: uniform } });
             const bindGroup = this.device.createBindGroup({ label: pass.name, layout: pipeline.getBindGroupLayout(0), entries });
             computePass!.setPipeline(pipeline);
             computePass!.setBindGroup(0, bindGroup);
@@ -497,7 +498,9 @@ export class ConvEngine implements TensorOwner {
   }
 
   destroyTensor(tensor: GpuTensor): void {
-    this.buffers.destroy(tensor.buffer);
+    // Pooled like a workspace, so the next call's output is not a fresh allocation (on a real GPU a
+    // new 12 MiB output cost about 1 ms of host time per call, more than cv4's GEMM).
+    this.buffers.release(tensor.buffer);
   }
 
   /**

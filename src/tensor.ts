@@ -37,7 +37,10 @@ export class GpuTensor {
     return this.owner.readTensor(this);
   }
 
-  /** Free the GPU memory; the tensor can no longer be used. */
+  /**
+   * Free the tensor: its buffer goes back to the engine's pool for later calls (engine.trim() or
+   * destroy() frees the pool; with poolBytes 0 it is destroyed now). Neither it nor its buffer may be used again.
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -25,11 +25,16 @@ export interface TuneOptions {
 }
 
 const gemmAlgorithms: ConcreteAlgorithm[] = ['mec-a', 'mec-b', 'im2col'];
+/** Candidates faster than this get kShortCallRuns more timed runs. */
+const kShortCallMs = 10;
+const kShortCallRuns = 8;
+/** A family whose default kernel ran within this factor of the winner has all its kernels tried. */
+const kCloseFamily = 1.5;
 
 /**
  * Time a handful of candidates on this adapter and keep the fastest: first every algorithm with
- * the default kernel of each family, then the other kernels of the winning family on the
- * winning algorithm. Nothing is decided by the adapter's name.
+ * the default kernel of each family, then on the winning algorithm the other kernels of every
+ * family that came within kCloseFamily of it. Nothing is decided by the adapter's name.
  */
 export async function tuneConv(
   engine: ConvEngine,
@@ -55,7 +60,10 @@ export async function tuneConv(
     let ms = Infinity;
     try {
       // The fastest run, not the median: on a shared CPU adapter noise only ever adds time.
-      ms = (await timeConv2d(engine, x, w, { ...options, bias, algorithm, gemmKernel }, { runs, warmup: 1 })).minMs;
+      const call = { ...options, bias, algorithm, gemmKernel };
+      ms = (await timeConv2d(engine, x, w, call, { runs, warmup: 1 })).minMs;
+      // A call of a few ms (a real GPU) is mostly host time and jitter: more runs cost little.
+      if (ms < kShortCallMs) ms = Math.min(ms, (await timeConv2d(engine, x, w, call, { runs: kShortCallRuns, warmup: 0 })).minMs);
     } catch {
       // A candidate the device cannot run (a limit, memory) is simply not chosen.
     }
@@ -69,7 +77,9 @@ export async function tuneConv(
     for (const algorithm of gemmAlgorithms) for (const k of families) await time(algorithm, k);
     const winner = best;
     if (winner && gemmAlgorithms.includes(winner.algorithm)) {
-      for (const k of kGemmKernels.filter((k) => k.family === winner.gemmKernel.family)) await time(winner.algorithm, k);
+      // Every kernel of each family that came close on the winning algorithm (on a GPU both do).
+      const close = families.filter((k) => candidates[`${winner.algorithm}/${gemmKernelName(k)}`] <= kCloseFamily * winner.ms).map((k) => k.family);
+      for (const k of kGemmKernels.filter((k) => close.includes(k.family))) await time(winner.algorithm, k);
     }
   } finally {
     x.destroy();

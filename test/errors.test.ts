@@ -642,14 +642,18 @@ describe('bad inputs throw typed errors, free every buffer and leave inputs alon
     other?.destroy();
   });
 
-  test('the counter sees the engine create and destroy buffers', () => {
+  test('the counter sees the engine create, pool and destroy buffers', () => {
+    engine.trim();
     const created = counter.created;
     const live = engine.stats().liveBuffers;
     const t = engine.upload(kX.slice(), kXShape);
     expect(counter.created).toBe(created + 1);
     expect(counter.alive.has(t.buffer)).toBe(true);
     expect(engine.stats().liveBuffers).toBe(live + 1);
-    t.destroy();
+    t.destroy(); // back to the pool, for the next call's buffers
+    expect(counter.alive.has(t.buffer)).toBe(true);
+    expect(engine.stats().pooledBytes).toBe(t.buffer.size);
+    engine.trim();
     expect(counter.alive.has(t.buffer)).toBe(false);
     expect(engine.stats().liveBuffers).toBe(live);
   });

@@ -115,6 +115,8 @@ function kernelLayers(): Layer[] {
     { ...base, inH: 9, inW: 5, inC: 3, outC: 5, strides: [2, 1], layout: 'NCHW', bias: true, activation: 'relu' },
     { ...base, inH: 12, inW: 70, inC: 4, outC: 8, kH: 2, kW: 3, dilations: [2, 1], batch: 2 },
     { ...base, inH: 7, inW: 7, inC: 24, outC: 12, groups: 3, padding: 'same', bias: true },
+    // k_h·k_w·i_c = 256 (MEC and im2col alike): every split-K slice holds part of the reduction, none is empty.
+    { ...base, inH: 5, inW: 6, inC: 64, outC: 12, kH: 2, kW: 2, batch: 2, bias: true, activation: 'relu6' },
   ];
 }
 

@@ -1,5 +1,7 @@
 import gemmBlockWgsl from '../../shaders/gemm_block.wgsl?raw';
 import gemmCommonWgsl from '../../shaders/gemm_common.wgsl?raw';
+import gemmSplitKReduceWgsl from '../../shaders/gemm_splitk_reduce.wgsl?raw';
+import gemmStorePartialWgsl from '../../shaders/gemm_store_partial.wgsl?raw';
 import gemmStoreScalarWgsl from '../../shaders/gemm_store_scalar.wgsl?raw';
 import gemmStoreVec4Wgsl from '../../shaders/gemm_store_vec4.wgsl?raw';
 import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
@@ -14,9 +16,13 @@ export const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 /**
  * A GEMM kernel: 'block' keeps a TM × 4·TN4 block per invocation in registers and uses no
  * workgroup memory (fast on CPU-like adapters); 'tiled' stages (4·wg)² tiles of A and B in
- * workgroup memory, 4 × 4 outputs per invocation (the usual design for GPUs).
+ * workgroup memory, 4 × 4 outputs per invocation (the usual design for GPUs). A tiled kernel with
+ * splitK = S > 1 also splits the reduction into S slices summed by a second pass: S times the
+ * invocations, for layers whose output alone leaves most of a GPU idle (cv12: 49 × 512 outputs
+ * are 1,568 invocations at 4 × 4 each, on an H100 that runs 270,000 at once), at the cost of S
+ * partial outputs of workspace.
  */
-export type GemmKernel = { family: 'block'; tm: number; tn4: number } | { family: 'tiled'; wg: number; tileK: number };
+export type GemmKernel = { family: 'block'; tm: number; tn4: number } | { family: 'tiled'; wg: number; tileK: number; splitK?: number };
 
 /**
  * The default before any tuning: a 16 × 8 block. The autotuner prefers 16 × 16 on 12 of the 13 GEMM
@@ -33,9 +39,23 @@ export const kGemmKernels: readonly GemmKernel[] = [
   { family: 'block', tm: 16, tn4: 4 },
   { family: 'tiled', wg: 8, tileK: 16 },
   { family: 'tiled', wg: 16, tileK: 16 },
+  { family: 'tiled', wg: 8, tileK: 16, splitK: 4 },
+  { family: 'tiled', wg: 8, tileK: 16, splitK: 16 },
 ];
 
-export const gemmKernelName = (k: GemmKernel) => (k.family === 'block' ? `block${k.tm}x${4 * k.tn4}` : `tiled${4 * k.wg}k${k.tileK}`);
+export const splitKOf = (k: GemmKernel) => (k.family === 'tiled' ? (k.splitK ?? 1) : 1);
+
+export const gemmKernelName = (k: GemmKernel) =>
+  k.family === 'block' ? `block${k.tm}x${4 * k.tn4}` : `tiled${4 * k.wg}k${k.tileK}${splitKOf(k) > 1 ? `s${splitKOf(k)}` : ''}`;
+
+/**
+ * The partial sums of a split-K kernel: S slices of the convolution's GEMM output, every group's
+ * columns padded to 4 (each output is computed by exactly one GEMM row in every algorithm).
+ */
+export function splitKWorkspace(p: ConvParams, kernel: GemmKernel): WorkspaceBuffer[] {
+  const s = splitKOf(kernel);
+  return s > 1 ? [{ name: 'gemm.partials', elements: s * p.batch * p.outH * p.outW * p.groups * roundUp4(p.outCPerGroup) }] : [];
+}
 
 const kInvocationsPerWorkgroup = 64;
 
@@ -143,12 +163,13 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
 }
 
 const sources = new Map<string, string>();
+const kStores = { vec4: gemmStoreVec4Wgsl, scalar: gemmStoreScalarWgsl, partial: gemmStorePartialWgsl };
 /** The kernel's WGSL: the shared views and epilogue, the output store (scalar or vec4), the kernel. */
-function gemmSource(kernel: GemmKernel, vec4Store: boolean): string {
-  const key = `${gemmKernelName(kernel)}/${vec4Store}`;
+function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial'): string {
+  const key = `${gemmKernelName(kernel)}/${store}`;
   let code = sources.get(key);
   if (!code) {
-    const prelude = `${gemmCommonWgsl}\n${vec4Store ? gemmStoreVec4Wgsl : gemmStoreScalarWgsl}`;
+    const prelude = `${gemmCommonWgsl}\n${kStores[store]}`;
     code = kernel.family === 'block' ? gemmBlockSource(kernel, prelude) : `${prelude}\n${gemmTiledWgsl}`;
     sources.set(key, code);
   }
@@ -159,7 +180,11 @@ function gemmSource(kernel: GemmKernel, vec4Store: boolean): string {
 const canStoreVec4 = (v: GemmView) =>
   v.cStrideN === 1 && v.N % 4 === 0 && [v.cStrideM, v.cSMOuter ?? 0, ...v.cStrides].every((s) => s % 4 === 0);
 
-export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpilogue = true): Pass {
+/**
+ * The dispatches of one batched GEMM: one, or for a split-K kernel the slices into `partials` (a
+ * splitKWorkspace buffer) and the pass that sums them with the epilogue.
+ */
+export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, partials?: GPUBuffer): Pass[] {
   const offsets = [v.lda, v.aKInner, v.aKOuter, v.aSMOuter ?? 0, ...v.aStrides, v.ldb, ...v.bStrides];
   if (offsets.some((x) => x % 4 !== 0)) throw new Error(`gemm ${v.label}: views must be vec4-aligned, got ${offsets}`);
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
@@ -179,25 +204,60 @@ export function gemmPass(p: ConvParams, v: GemmView, kernel: GemmKernel, withEpi
   const tilesN = Math.ceil(v.N / tile.n);
   const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
   const vec4Store = canStoreVec4(v);
-  return {
-    name: `${v.label}.${gemmKernelName(kernel)}${vec4Store ? '.store4' : ''}`,
-    code: gemmSource(kernel, vec4Store),
-    constants: shape,
-    bindings: [v.a, v.b, v.bias, v.c],
-    struct: 'Gemm',
-    uniforms: {
-      M: v.M, N: v.N, K: v.K, batchCount, tilesM, tilesN, dim0: v.batch[0], dim1: v.batch[1],
-      aBase: 0, aS0: v.aStrides[0], aS1: v.aStrides[1], aS2: v.aStrides[2],
-      lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter, aKCount: v.K / v.aKInner, aMInner: v.aMInner ?? v.M, aSMOuter: v.aSMOuter ?? 0,
-      bBase: 0, bS0: v.bStrides[0], bS1: v.bStrides[1], bS2: v.bStrides[2],
-      ldb: v.ldb, biasS2: v.biasGroupStride, cStrideM: v.cStrideM, cStrideN: v.cStrideN,
-      cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
-      cMInner: v.cMInner ?? v.M, cSMOuter: v.cSMOuter ?? 0,
-      activation: withEpilogue ? activationCode(p) : 0, hasBias: withEpilogue && p.hasBias ? 1 : 0,
+  const splitK = splitKOf(kernel);
+  const ldPartial = roundUp4(v.N);
+  const uniforms = (epilogue: boolean) => ({
+    M: v.M, N: v.N, K: v.K, batchCount, tilesM, tilesN, dim0: v.batch[0], dim1: v.batch[1],
+    aBase: 0, aS0: v.aStrides[0], aS1: v.aStrides[1], aS2: v.aStrides[2],
+    lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter, aKCount: v.K / v.aKInner, aMInner: v.aMInner ?? v.M, aSMOuter: v.aSMOuter ?? 0,
+    bBase: 0, bS0: v.bStrides[0], bS1: v.bStrides[1], bS2: v.bStrides[2],
+    ldb: v.ldb, biasS2: v.biasGroupStride, cStrideM: v.cStrideM, cStrideN: v.cStrideN,
+    cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
+    cMInner: v.cMInner ?? v.M, cSMOuter: v.cSMOuter ?? 0,
+    splitK, kChunk: Math.ceil(Math.ceil(v.K / splitK) / kTileOf(kernel)) * kTileOf(kernel), ldPartial,
+    activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0,
+  });
+  const name = `${v.label}.${gemmKernelName(kernel)}`;
+  if (splitK === 1) {
+    return [{
+      name: `${name}${vec4Store ? '.store4' : ''}`,
+      code: gemmSource(kernel, vec4Store ? 'vec4' : 'scalar'),
+      constants: shape,
+      bindings: [v.a, v.b, v.bias, v.c],
+      struct: 'Gemm',
+      uniforms: uniforms(true),
+      workgroups: tilesM * tilesN * batchCount,
+    }];
+  }
+  const sliceElements = batchCount * v.M * ldPartial;
+  if (!partials || partials.size < 4 * splitK * sliceElements) {
+    throw new Error(`gemm ${v.label}: split-K needs ${4 * splitK * sliceElements} bytes of partials, got ${partials?.size ?? 0}`);
+  }
+  return [
+    {
+      name: `${name}.partial`,
+      code: gemmSource(kernel, 'partial'),
+      constants: shape,
+      bindings: [v.a, v.b, v.bias, partials],
+      struct: 'Gemm',
+      uniforms: uniforms(false),
+      workgroups: tilesM * tilesN * batchCount * splitK,
     },
-    workgroups: tilesM * tilesN * batchCount,
-  };
+    {
+      name: `${v.label}.splitKSum${vec4Store ? '.store4' : ''}`,
+      code: `${gemmCommonWgsl}\n${kStores[vec4Store ? 'vec4' : 'scalar']}\n${gemmSplitKReduceWgsl}`,
+      constants: { WORKGROUP_SIZE: kElementwiseWorkgroup },
+      // The partials are read as A; B is not bound.
+      bindings: [partials, undefined, v.bias, v.c],
+      struct: 'Gemm',
+      uniforms: uniforms(true),
+      workgroups: elementwiseWorkgroups(sliceElements / 4),
+    },
+  ];
 }
+
+/** The k-step of a kernel's loop: slices of split-K are whole steps. */
+const kTileOf = (k: GemmKernel) => (k.family === 'tiled' ? k.tileK : 4);
 
 /**
  * How the GEMM reads the weights: straight from HWIO when every row and group is already

@@ -1,7 +1,7 @@
 import im2colLowerWgsl from '../../shaders/im2col_lower.wgsl?raw';
 import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import type { ConvParams } from '../params';
-import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
+import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
 import { type AlgorithmPlan, channelQuads, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass } from './types';
 
 /** Length of one im2col row: k_h · k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
@@ -20,7 +20,7 @@ const im2colWeights = (p: ConvParams) => weightsLayout(p, 1, p.kH * p.kW * p.inC
 /** im2col + the same GEMM as MEC: per (group, image) one (o_h·o_w) × (k_h·k_w·i_c/g) × k_c/g GEMM. */
 export const im2col: AlgorithmPlan = {
   algorithm: 'im2col',
-  workspace: (p) => [{ name: 'im2col.cols', elements: im2colLoweredElements(p) }, ...packedWeightsWorkspace(p, im2colWeights(p))],
+  workspace: (p, kernel) => [{ name: 'im2col.cols', elements: im2colLoweredElements(p) }, ...packedWeightsWorkspace(p, im2colWeights(p)), ...splitKWorkspace(p, kernel)],
   passes(p, io, kernel: GemmKernel) {
     const [cols] = io.workspace;
     // One invocation per vec4 of the matrix (im2col_lower.wgsl).
@@ -50,7 +50,7 @@ export const im2col: AlgorithmPlan = {
     const rows = p.outH * p.outW;
     const out = outputStrides(p);
     passes.push(
-      gemmPass(p, {
+      ...gemmPasses(p, {
         label: 'Im2col.gemm',
         M: rows, N: p.outCPerGroup, K,
         batch: [p.batch, 1, p.groups],
@@ -58,7 +58,7 @@ export const im2col: AlgorithmPlan = {
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         c: io.y, cStrides: [out.image, 0, out.group], cStrideM: out.m, cStrideN: out.n,
-      }, kernel),
+      }, kernel, io.workspace.at(-1)),
     );
     return passes;
   },

@@ -1,7 +1,7 @@
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
 import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import type { ConvParams } from '../params';
-import { gemmPass, type GemmKernel, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, weightsLayout } from './gemm';
+import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
 import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
 /** Length of one row run of L: k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
@@ -49,7 +49,7 @@ function lView(p: ConvParams) {
 function weightsOperand(p: ConvParams, io: ConvBuffers, passes: Pass[]) {
   const layout = mecWeights(p);
   if (!layout.packed) return { b: io.w, layout };
-  const packed = io.workspace[io.workspace.length - 1];
+  const packed = io.workspace[1];
   passes.push(packWeightsPass(p, layout, io.w, packed));
   return { b: packed, layout };
 }
@@ -61,7 +61,7 @@ function weightsOperand(p: ConvParams, io: ConvBuffers, passes: Pass[]) {
  */
 export const mecB: AlgorithmPlan = {
   algorithm: 'mec-b',
-  workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p))],
+  workspace: (p, kernel): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p)), ...splitKWorkspace(p, kernel)],
   passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
     const passes: Pass[] = [lowerPass(p, io.x, l)];
@@ -69,7 +69,7 @@ export const mecB: AlgorithmPlan = {
     const v = lView(p);
     const out = outputStrides(p);
     passes.push(
-      gemmPass(p, {
+      ...gemmPasses(p, {
         label: 'Mec.gemmB',
         M: p.outH * p.outW, N: p.outCPerGroup, K: v.K,
         batch: [p.batch, 1, p.groups],
@@ -79,7 +79,7 @@ export const mecB: AlgorithmPlan = {
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         // Row m = h·o_w + w sits at m·(stride of w) in both layouts: NHWC h·o_w·k_c + w·k_c, NCHW h·o_w + w.
         c: io.y, cStrides: [out.image, 0, out.group], cStrideM: out.m, cStrideN: out.n,
-      }, kernel),
+      }, kernel, io.workspace.at(-1)),
     );
     return passes;
   },
@@ -93,7 +93,7 @@ export const mecB: AlgorithmPlan = {
  */
 export const mecA: AlgorithmPlan = {
   algorithm: 'mec-a',
-  workspace: (p): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p))],
+  workspace: (p, kernel): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p)), ...splitKWorkspace(p, kernel)],
   passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
     const passes: Pass[] = [lowerPass(p, io.x, l)];
@@ -101,7 +101,7 @@ export const mecA: AlgorithmPlan = {
     const v = lView(p);
     const out = outputStrides(p);
     passes.push(
-      gemmPass(p, {
+      ...gemmPasses(p, {
         label: 'Mec.gemmA',
         M: p.batch * p.outW, N: p.outCPerGroup, K: v.K,
         batch: [p.outH, 1, p.groups],
@@ -109,7 +109,7 @@ export const mecA: AlgorithmPlan = {
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         c: io.y, cStrides: [out.row, 0, out.group], cStrideM: out.m, cStrideN: out.n, cMInner: p.outW, cSMOuter: out.image,
-      }, kernel),
+      }, kernel, io.workspace.at(-1)),
     );
     return passes;
   },

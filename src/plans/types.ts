@@ -12,8 +12,8 @@ export interface Pass {
   name: string;
   code: string;
   constants: Record<string, number>;
-  /** Storage bindings 0..n-1 in the shader's order; the uniform buffer is bound last. */
-  bindings: GPUBuffer[];
+  /** Storage bindings 0..n-1 in the shader's order (undefined: not used by this shader); the uniform buffer is bound last. */
+  bindings: (GPUBuffer | undefined)[];
   struct: string;
   uniforms: Record<string, number>;
   /** Workgroups to launch, as a 1-D count; the engine folds it into the grid limits. */
@@ -34,7 +34,8 @@ export interface ConvBuffers {
 /** What every algorithm answers: how much memory it needs, and what it records. */
 export interface AlgorithmPlan {
   algorithm: ConcreteAlgorithm;
-  workspace(p: ConvParams): WorkspaceBuffer[];
+  /** Temporary buffers, in the order passes() finds them in ConvBuffers.workspace. */
+  workspace(p: ConvParams, kernel: GemmKernel): WorkspaceBuffer[];
   /** The GEMM register block for the algorithms that have a GEMM; the others ignore it. */
   passes(p: ConvParams, io: ConvBuffers, kernel: GemmKernel): Pass[];
 }
