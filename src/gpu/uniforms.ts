@@ -1,12 +1,14 @@
-const fieldCache = new Map<string, string[]>();
+/** By shader source, then struct name: the sources are module constants, so the lookup hashes nothing new per call. */
+const fieldCache = new Map<string, Map<string, string[]>>();
 
 /**
  * The u32 fields of a WGSL struct, in declaration order, read from the shader source itself so
  * the TypeScript side can never fall out of step with the struct it fills.
  */
 export function structFields(code: string, struct: string): string[] {
-  const key = `${struct}\n${code}`;
-  let fields = fieldCache.get(key);
+  let byStruct = fieldCache.get(code);
+  if (!byStruct) fieldCache.set(code, (byStruct = new Map()));
+  let fields = byStruct.get(struct);
   if (!fields) {
     const body = new RegExp(`struct\\s+${struct}\\s*\\{([^}]*)\\}`).exec(code)?.[1];
     if (!body) throw new Error(`struct ${struct} not found in shader`);
@@ -15,7 +17,7 @@ export function structFields(code: string, struct: string): string[] {
       if (type !== 'u32') throw new Error(`struct ${struct}.${name}: only u32 fields are supported, got ${type}`);
       return name;
     });
-    fieldCache.set(key, fields);
+    byStruct.set(struct, fields);
   }
   return fields;
 }

@@ -38,6 +38,10 @@ export const direct: AlgorithmPlan = {
 const kDepthwiseCols = 8;
 
 /** NHWC, multiplier 1, channels in fours: the vec4 kernel applies. */
+/** Built once: a new string per call would be hashed and collected on every call. */
+const kDepthwiseSource = `${depthwiseCommonWgsl}\n${depthwiseWgsl}`;
+const kDepthwiseVec4Source = `${depthwiseCommonWgsl}\n${depthwiseVec4Wgsl}`;
+
 const depthwiseVec4 = (p: ConvParams) => p.layout === 'NHWC' && p.outCPerGroup === 1 && p.inC % 4 === 0;
 
 /** Depthwise (groups = i_c, any channel multiplier): zero workspace. */
@@ -51,7 +55,7 @@ export const depthwise: AlgorithmPlan = {
     return [
       {
         name: vec4 ? 'Depthwise.convVec4' : 'Depthwise.conv',
-        code: `${depthwiseCommonWgsl}\n${vec4 ? depthwiseVec4Wgsl : depthwiseWgsl}`,
+        code: vec4 ? kDepthwiseVec4Source : kDepthwiseSource,
         constants: {
           WORKGROUP_SIZE: kElementwiseWorkgroup,
           ...(vec4 ? { SLIDE: p.strideW === 1 && p.dilationW === 1 ? 1 : 0 } : { INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0 }),

@@ -164,6 +164,10 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
 
 const sources = new Map<string, string>();
 const kStores = { vec4: gemmStoreVec4Wgsl, scalar: gemmStoreScalarWgsl, partial: gemmStorePartialWgsl };
+const kSplitKSumSources = {
+  vec4: `${gemmCommonWgsl}\n${gemmStoreVec4Wgsl}\n${gemmSplitKReduceWgsl}`,
+  scalar: `${gemmCommonWgsl}\n${gemmStoreScalarWgsl}\n${gemmSplitKReduceWgsl}`,
+};
 /** The kernel's WGSL: the shared views and epilogue, the output store (scalar or vec4), the kernel. */
 function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial'): string {
   const key = `${gemmKernelName(kernel)}/${store}`;
@@ -245,7 +249,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     },
     {
       name: `${v.label}.splitKSum${vec4Store ? '.store4' : ''}`,
-      code: `${gemmCommonWgsl}\n${kStores[vec4Store ? 'vec4' : 'scalar']}\n${gemmSplitKReduceWgsl}`,
+      code: kSplitKSumSources[vec4Store ? 'vec4' : 'scalar'],
       constants: { WORKGROUP_SIZE: kElementwiseWorkgroup },
       // The partials are read as A; B is not bound.
       bindings: [partials, undefined, v.bias, v.c],

@@ -15,6 +15,9 @@ export function im2colLoweredElements(p: ConvParams): number {
   return p.groups * p.batch * p.outH * p.outW * im2colRowPad(p);
 }
 
+/** Built once: a new string per call would be hashed and collected on every call. */
+const kIm2colLowerSource = `${lowerInputWgsl}\n${im2colLowerWgsl}`;
+
 const im2colWeights = (p: ConvParams) => weightsLayout(p, 1, p.kH * p.kW * p.inCPerGroup);
 
 /** im2col + the same GEMM as MEC: per (group, image) one (o_h·o_w) × (k_h·k_w·i_c/g) × k_c/g GEMM. */
@@ -29,7 +32,7 @@ export const im2col: AlgorithmPlan = {
     const passes: Pass[] = [
       {
         name: 'Im2col.lower',
-        code: `${lowerInputWgsl}\n${im2colLowerWgsl}`,
+        code: kIm2colLowerSource,
         constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
         bindings: [io.x, cols],
         struct: 'Lower',

@@ -5,6 +5,9 @@ import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, pac
 import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
 /** Length of one row run of L: k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
+/** Built once: a new string per call would be hashed and collected on every call. */
+const kMecLowerSource = `${lowerInputWgsl}\n${mecLowerWgsl}`;
+
 export const mecRowPad = (p: ConvParams) => roundUp4(p.kW * p.inCPerGroup);
 
 /**
@@ -22,7 +25,7 @@ function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
   const total = mecLoweredElements(p) / 4;
   return {
     name: 'Mec.lower',
-    code: `${lowerInputWgsl}\n${mecLowerWgsl}`,
+    code: kMecLowerSource,
     constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
     bindings: [x, l],
     struct: 'Lower',
