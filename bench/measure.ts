@@ -174,3 +174,55 @@ export async function measureContestant(
     await prepared?.release().catch(() => undefined);
   }
 }
+
+/**
+ * Time several contestants on one layer in rounds: each is prepared and warmed up once, then every
+ * round calls each of them once, starting one further along each round. Drift on a shared machine
+ * (SwiftShader's cores, a GPU's clocks) then weighs on all of them alike, where timing one
+ * contestant after another puts it between them. Returns the times per contestant; one that
+ * fails to prepare or run is left out (its own measurement says why).
+ */
+export async function timeInterleaved(
+  entries: { contestant: ContestantId; library: BenchLibrary }[],
+  conv: LayerConv,
+  data: { x: Float32Array; w: Float32Array },
+  runs: number,
+  onProgress?: (what: string) => void,
+): Promise<Partial<Record<ContestantId, number[]>>> {
+  const prepared: { contestant: ContestantId; conv: Awaited<ReturnType<BenchLibrary['prepare']>>; times: number[] }[] = [];
+  try {
+    for (const { contestant, library } of entries) {
+      try {
+        await library.trim();
+        const p = await library.prepare(contestant, conv, data.x, data.w);
+        prepared.push({ contestant, conv: p, times: [] });
+        await p.run();
+      } catch {
+        // Measured on its own already; a contestant that cannot run here is simply not timed.
+      }
+    }
+    const live = prepared.slice();
+    for (let round = 0; round < runs && live.length; round++) {
+      onProgress?.(`round ${round + 1}/${runs}`);
+      for (let i = 0; i < live.length; i++) {
+        const entry = live[(round + i) % live.length];
+        const t0 = performance.now();
+        await entry.conv.run();
+        entry.times.push(performance.now() - t0);
+      }
+    }
+  } finally {
+    for (const p of prepared) await p.conv.release().catch(() => undefined);
+  }
+  return Object.fromEntries(prepared.map((p) => [p.contestant, p.times]));
+}
+
+/** Replace a result's times by the interleaved ones. */
+export function applyTimes(result: ContestantResult, times: number[] | undefined, conv: LayerConv): void {
+  if (!times?.length || result.error) return;
+  result.timesMs = times;
+  result.medianMs = median(times);
+  result.minMs = Math.min(...times);
+  result.maxMs = Math.max(...times);
+  result.gflops = layerFlops(conv) / (result.medianMs * 1e6);
+}

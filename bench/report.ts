@@ -31,7 +31,7 @@ export interface BenchReport {
   userAgent?: string;
   adapter?: AdapterReport;
   libraries: LibraryStatus[];
-  config: { layers: string[]; contestants: ContestantId[]; batch: number; quick: boolean; scale: number; runs: number; warmup: number };
+  config: { layers: string[]; contestants: ContestantId[]; batch: number; quick: boolean; scale: number; runs: number; warmup: number; interleave?: boolean };
   /** How time is measured, in words (also printed). */
   timing: string;
   memory: string;

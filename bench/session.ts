@@ -7,7 +7,7 @@ import { benchData } from '../src/profile';
 import { type BenchLibrary, type ContestantId, isContestantId, kContestants, type LibraryId, loadLibrary } from './contestants';
 import { installGpuMemoryCounter, isGpuMemoryCounterInstalled } from './gpu-memory';
 import { isDepthwiseLayer, type LayerConv } from './layers';
-import { type ContestantResult, type Expected, kReferenceMaxFlops, layerFlops, measureContestant, type MeasureOptions, referenceOutput } from './measure';
+import { type ContestantResult, type Expected, kReferenceMaxFlops, layerFlops, measureContestant, type MeasureOptions, referenceOutput, timeInterleaved } from './measure';
 
 /** The adapter as the report shows it. */
 export interface AdapterReport {
@@ -156,6 +156,17 @@ export class BenchSession {
     }
     const { conv, x, w, expected } = this.layer;
     return measureContestant(library, contestant, conv, { x, w }, expected, options);
+  }
+
+  /** Time the contestants on the current layer in interleaved rounds (see timeInterleaved). */
+  async timeInterleaved(contestants: ContestantId[], runs: number, onProgress?: (what: string) => void): Promise<Partial<Record<ContestantId, number[]>>> {
+    if (!this.layer) throw new Error('setLayer() first');
+    const entries = contestants.flatMap((contestant) => {
+      const library = this.libraries.get(kContestants[contestant].library);
+      return library && this.applies(contestant) ? [{ contestant, library }] : [];
+    });
+    const { conv, x, w } = this.layer;
+    return timeInterleaved(entries, conv, { x, w }, runs, onProgress);
   }
 
   /**

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContestantId, isContestantId, kContestants, kOurAlgorithms, kPeers, type LibraryId } from '../bench/contestants';
 import { describeLayerConv, isDepthwiseLayer, kBenchLayers, type LayerConv, layerConv } from '../bench/layers';
-import type { ContestantResult, MeasureOptions } from '../bench/measure';
+import { applyTimes, type ContestantResult, type MeasureOptions } from '../bench/measure';
 import {
   type BenchReport,
   htmlReport,
@@ -34,6 +34,8 @@ const kOutDir = 'bench-results';
 /** One step (a contestant on a layer) may take this long in the page before the run is abandoned. */
 const kStepTimeoutMs = 10 * 60_000;
 
+const kInterleavedNote =
+  'the timed runs go in rounds, each round calling every contestant of the layer once (after each one\'s own cold call, warm-up and one run for memory), so drift weighs on all alike';
 const kAllContestants: readonly ContestantId[] = [...kOurAlgorithms, ...kPeers];
 /** What --node can load: ORT-web's WebGPU builds need a page (wasm URLs, workers), TF.js only needs navigator.gpu. */
 const kNodeLibraries: readonly LibraryId[] = ['mec-webgpu', 'tfjs'];
@@ -53,6 +55,7 @@ Options:
   --runs N               timed runs per step (default ${kDefaultRuns})
   --warmup N             untimed runs first, N ≥ 1 (default ${kDefaultWarmup}); the first is the cold call, reported on its own
   --node                 in Node (Dawn), no browser: our algorithms and TF.js (ORT-web needs a page)
+  --sequential           time each contestant's runs in one go (default: in rounds over the layer's contestants)
   --out DIR              where to write the JSON and HTML (default ${kOutDir})
   --help                 this text
 
@@ -66,6 +69,8 @@ interface Config {
   runs: number;
   warmup: number;
   node: boolean;
+  /** Timed runs in rounds over every contestant of a layer (the default), not one contestant after another. */
+  interleave: boolean;
   out: string;
 }
 
@@ -78,6 +83,7 @@ function parseConfig(argv: string[]): Config | 'help' {
     runs: { type: 'string' },
     warmup: { type: 'string' },
     node: { type: 'boolean' },
+    sequential: { type: 'boolean' },
     out: { type: 'string' },
   });
   if (values === 'help') return 'help';
@@ -102,6 +108,7 @@ function parseConfig(argv: string[]): Config | 'help' {
     runs: integerOption('runs', values.runs, kDefaultRuns, 1),
     warmup: integerOption('warmup', values.warmup, kDefaultWarmup, 1),
     node,
+    interleave: !(values.sequential ?? false),
     out: values.out ?? kOutDir,
   };
 }
@@ -114,6 +121,7 @@ interface Runner {
   externalRequests?: string[];
   setLayer(conv: LayerConv): Promise<LayerSummary>;
   run(contestant: ContestantId, options: Omit<MeasureOptions, 'onProgress'>): Promise<ContestantResult>;
+  timeInterleaved(contestants: ContestantId[], runs: number): Promise<Partial<Record<ContestantId, number[]>>>;
   tuneAuto(): Promise<{ ms: number; choice: string; candidates: Record<string, number> }>;
   gemmPeak(size: number): Promise<GemmPeak>;
   close(): Promise<void>;
@@ -136,6 +144,7 @@ async function nodeRunner(libraries: LibraryId[]): Promise<Runner> {
     userAgent: `Node ${process.version}, Dawn (npm webgpu)`,
     setLayer: (conv) => session.setLayer(conv),
     run: (contestant, options) => session.run(contestant, { ...options, onProgress: (what) => progress(`: ${what}`) }),
+    timeInterleaved: (contestants, runs) => session.timeInterleaved(contestants, runs, (what) => progress(`: ${what}`)),
     tuneAuto: () => session.tuneAuto(),
     gemmPeak: (size) => session.gemmPeak(size),
     close: () => session.destroy(),
@@ -181,6 +190,7 @@ async function chromiumRunner(libraries: LibraryId[]): Promise<Runner> {
         return (await page.evaluate((c) => window.bench.setLayer(c), conv as never)) as LayerSummary;
       },
       run: (contestant, options) => page.evaluate((c, o) => window.bench.run(c, o), contestant, options) as Promise<ContestantResult>,
+      timeInterleaved: (contestants, runs) => page.evaluate((c, r) => window.bench.timeInterleaved(c, r), contestants, runs),
       tuneAuto: () => page.evaluate(() => window.bench.tuneAuto()),
       gemmPeak: (size) => page.evaluate((n) => window.bench.gemmPeak(n), size),
       async close() {
@@ -235,7 +245,7 @@ async function main(): Promise<number> {
   try {
     console.log(`Adapter: ${runner.adapter?.name ?? 'none'}${runner.adapter ? ` (${Object.entries(runner.adapter.limits).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
     for (const l of runner.libraries) console.log(`  ${l.id}: ${l.description ?? `FAILED TO LOAD: ${l.error}`}`);
-    console.log(`Time: ${kTimingNote}.`);
+    console.log(`Time: ${kTimingNote}; ${config.interleave ? kInterleavedNote : 'each contestant\'s runs in one go'}.`);
     if (!runner.adapter) {
       failedToStart = true;
       throw new Error('no library loaded: no WebGPU adapter?');
@@ -263,10 +273,20 @@ async function main(): Promise<number> {
           progress(`${prefix}: autotune chose ${tuned.choice} in ${(tuned.ms / 1000).toFixed(1)} s (${Object.keys(tuned.candidates).length} candidates)`);
         }
         progressPrefix = prefix;
-        const result = await runner.run(c, { runs: config.runs, warmup: config.warmup });
+        // Interleaved, the timed runs come after every contestant's own step; one here gives the peak memory.
+        const result = await runner.run(c, { runs: config.interleave ? 1 : config.runs, warmup: config.warmup });
         progressPrefix = '';
         entry.results.push(result);
         progress(`${prefix}${result.ran ? `→${result.ran}` : ''}: ${stepLine(result)} (step ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      }
+      if (config.interleave) {
+        const ran = entry.results.filter((r) => !r.error).map((r) => r.contestant);
+        progressPrefix = `${layer.id} interleaved`;
+        const started = performance.now();
+        const times = await runner.timeInterleaved(ran, config.runs);
+        progressPrefix = '';
+        for (const r of entry.results) applyTimes(r, times[r.contestant], conv);
+        progress(`${layer.id}: ${config.runs} interleaved rounds of ${ran.join(', ')} (${((performance.now() - started) / 1000).toFixed(1)} s): ${entry.results.map((r) => `${r.contestant} ${r.medianMs.toFixed(1)} ms`).join(', ')}`);
       }
     }
     if (config.contestants.some((c) => kContestants[c].library === 'mec-webgpu')) {
@@ -290,8 +310,8 @@ async function main(): Promise<number> {
     userAgent: runner.userAgent,
     adapter: runner.adapter,
     libraries: runner.libraries,
-    config: { layers: config.layers.map((l) => l.id), contestants: config.contestants, batch: config.batch, quick: config.quick, scale, runs: config.runs, warmup: config.warmup },
-    timing: kTimingNote,
+    config: { layers: config.layers.map((l) => l.id), contestants: config.contestants, batch: config.batch, quick: config.quick, scale, runs: config.runs, warmup: config.warmup, interleave: config.interleave },
+    timing: config.interleave ? `${kTimingNote}; ${kInterleavedNote}` : kTimingNote,
     memory: kMemoryNote,
     correctness: kCorrectnessNote,
     externalRequests: runner.externalRequests,

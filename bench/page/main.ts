@@ -10,6 +10,7 @@ export interface BenchPageApi {
   setLayer(conv: LayerConv): Promise<LayerSummary>;
   applies(contestant: ContestantId): boolean;
   run(contestant: ContestantId, options: Omit<MeasureOptions, 'onProgress'>): Promise<ContestantResult>;
+  timeInterleaved(contestants: ContestantId[], runs: number): ReturnType<BenchSession['timeInterleaved']>;
   tuneAuto(): ReturnType<BenchSession['tuneAuto']>;
   gemmPeak(size: number): ReturnType<BenchSession['gemmPeak']>;
   destroy(): Promise<void>;
@@ -44,6 +45,7 @@ window.bench = {
     // Progress goes to the console, where the Node side picks it up.
     return current().run(contestant, { ...options, onProgress: (what) => console.debug(`bench-progress ${contestant}: ${what}`) });
   },
+  timeInterleaved: (contestants, runs) => current().timeInterleaved(contestants, runs, (what) => console.debug(`bench-progress all: ${what}`)),
   tuneAuto: () => current().tuneAuto(),
   gemmPeak: (size) => current().gemmPeak(size),
   async destroy() {
