@@ -177,7 +177,8 @@ export async function measureContestant(
 
 /**
  * Time several contestants on one layer in rounds: each is prepared and warmed up once, then every
- * round calls each of them once, starting one further along each round. Drift on a shared machine
+ * round calls each of them twice in a row and times the second call, starting one further along
+ * each round. Drift on a shared machine
  * (SwiftShader's cores, a GPU's clocks) then weighs on all of them alike, where timing one
  * contestant after another puts it between them. Returns the times per contestant; one that
  * fails to prepare or run is left out (its own measurement says why).
@@ -206,6 +207,10 @@ export async function timeInterleaved(
       onProgress?.(`round ${round + 1}/${runs}`);
       for (let i = 0; i < live.length; i++) {
         const entry = live[(round + i) % live.length];
+        // An untimed call first, so the timed one follows a call of its own: each library has its
+        // own device, and on a real GPU the first call after another device's work paid up to
+        // 0.8 ms more (H100, measured), which would fall on whoever runs after a peer.
+        await entry.conv.run();
         const t0 = performance.now();
         await entry.conv.run();
         entry.times.push(performance.now() - t0);

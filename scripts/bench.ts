@@ -35,7 +35,7 @@ const kOutDir = 'bench-results';
 const kStepTimeoutMs = 10 * 60_000;
 
 const kInterleavedNote =
-  'the timed runs go in rounds, each round calling every contestant of the layer once (after each one\'s own cold call, warm-up and one run for memory), so drift weighs on all alike';
+  'the timed runs go in rounds, each round calling every contestant of the layer twice in a row and timing the second call (after each one\'s own cold call, warm-up and one run for memory), so drift weighs on all alike and no timed call follows another library\'s device';
 const kAllContestants: readonly ContestantId[] = [...kOurAlgorithms, ...kPeers];
 /** What --node can load: ORT-web's WebGPU builds need a page (wasm URLs, workers), TF.js only needs navigator.gpu. */
 const kNodeLibraries: readonly LibraryId[] = ['mec-webgpu', 'tfjs'];
