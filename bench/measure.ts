@@ -162,10 +162,7 @@ export async function measureContestant(
     const got = await prepared.runAndRead();
     if (expected) result.correctness = checkOutput(got, expected, layerTolerance(conv));
     result.peakBytes = peak - before.liveBytes;
-    result.medianMs = median(result.timesMs);
-    result.minMs = Math.min(...result.timesMs);
-    result.maxMs = Math.max(...result.timesMs);
-    result.gflops = layerFlops(conv) / (result.medianMs * 1e6);
+    setTimes(result, result.timesMs, conv);
     return result;
   } catch (e) {
     result.error = errorText(e);
@@ -178,8 +175,7 @@ export async function measureContestant(
 /**
  * Time several contestants on one layer in rounds: each is prepared and warmed up once, then every
  * round calls each of them twice in a row and times the second call, starting one further along
- * each round. Drift on a shared machine
- * (SwiftShader's cores, a GPU's clocks) then weighs on all of them alike, where timing one
+ * each round. Drift on a shared machine (SwiftShader's cores, a GPU's clocks) then weighs on all of them alike, where timing one
  * contestant after another puts it between them. Returns the times per contestant; one that
  * fails to prepare or run is left out (its own measurement says why).
  */
@@ -202,11 +198,10 @@ export async function timeInterleaved(
         // Measured on its own already; a contestant that cannot run here is simply not timed.
       }
     }
-    const live = prepared.slice();
-    for (let round = 0; round < runs && live.length; round++) {
+    for (let round = 0; round < runs && prepared.length; round++) {
       onProgress?.(`round ${round + 1}/${runs}`);
-      for (let i = 0; i < live.length; i++) {
-        const entry = live[(round + i) % live.length];
+      for (let i = 0; i < prepared.length; i++) {
+        const entry = prepared[(round + i) % prepared.length];
         // An untimed call first, so the timed one follows a call of its own: each library has its
         // own device, and on a real GPU the first call after another device's work paid up to
         // 0.8 ms more (H100, measured), which would fall on whoever runs after a peer.
@@ -224,7 +219,11 @@ export async function timeInterleaved(
 
 /** Replace a result's times by the interleaved ones. */
 export function applyTimes(result: ContestantResult, times: number[] | undefined, conv: LayerConv): void {
-  if (!times?.length || result.error) return;
+  if (times?.length && !result.error) setTimes(result, times, conv);
+}
+
+/** A result's times and the figures drawn from them. */
+function setTimes(result: ContestantResult, times: number[], conv: LayerConv): void {
   result.timesMs = times;
   result.medianMs = median(times);
   result.minMs = Math.min(...times);

@@ -1,7 +1,7 @@
 // The bench's results as data, text tables, geomean summaries and a self-contained HTML report.
 // Pure functions (no Node APIs): the CLI writes the files.
 import { type ContestantId, kContestants } from './contestants';
-import type { ContestantResult } from './measure';
+import { type ContestantResult, kPassTimingRuns } from './measure';
 import { gemmKernelName } from '../src/plans/gemm';
 import type { GemmPeak } from '../src/profile/gemm-peak';
 import type { AdapterReport, LibraryStatus } from './session';
@@ -178,7 +178,7 @@ export function passesText(layers: readonly LayerResults[]): string {
       }),
   );
   if (!rows.length) return '';
-  return `GPU time per pass (timestamp queries, ms, median of 3 calls; one compute pass per dispatch)\n${formatTable(['layer', 'contestant', 'passes', 'GPU ms', 'wall ms'], rows, 2)}`;
+  return `GPU time per pass (timestamp queries, ms, median of ${kPassTimingRuns} calls; one compute pass per dispatch)\n${formatTable(['layer', 'contestant', 'passes', 'GPU ms', 'wall ms'], rows, 2)}`;
 }
 
 export function summaryText(summary: readonly SummaryLine[]): string {

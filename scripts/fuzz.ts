@@ -3,6 +3,7 @@
 // the summary go to stderr and stdout respectively.
 import { type ConvEngine, createConvEngine } from '../src/index';
 import { type FuzzCase, fuzzCase, reproducer, runFuzzCase } from '../test/fuzz';
+import { caseErrors } from '../test/grid';
 import { configOrExit, integerOption, parseOptions, UsageError } from './cli';
 
 const kProgressEvery = 100;
@@ -54,10 +55,7 @@ function parseConfig(argv: string[]): Config | 'help' {
 }
 
 async function run(engine: ConvEngine, config: Config): Promise<number> {
-  const uncaptured: string[] = [];
-  engine.device.addEventListener('uncapturederror', (event) => {
-    uncaptured.push((event as GPUUncapturedErrorEvent).error.message);
-  });
+  const errorOf = caseErrors(engine.device);
   const t0 = performance.now();
   let passed = 0;
   let failed = 0;
@@ -65,10 +63,7 @@ async function run(engine: ConvEngine, config: Config): Promise<number> {
   for (let i = 0; i < config.cases; i++) {
     const index = config.start + i;
     const c = config.replay?.case ?? fuzzCase(config.seed, index);
-    const result = await runFuzzCase(engine, c);
-    // An error the engine's scopes missed still fails the case that raised it.
-    const error = result.error ?? (uncaptured.length ? `uncaptured GPU error: ${uncaptured.join('; ')}` : undefined);
-    uncaptured.length = 0;
+    const error = errorOf(await runFuzzCase(engine, c));
     if (error) {
       failed++;
       console.log(`FAIL ${c.name}: ${error}`);

@@ -2,13 +2,12 @@
 // shapes, against the float64 reference) as a plain program, for an adapter the test runner cannot
 // reach, e.g. a real GPU through scripts/device-bench.sh. A failing case prints its error.
 import { createConvEngine } from '../src/index';
-import { gridCases, runCase } from '../test/grid';
+import { caseErrors, gridCases, runCase } from '../test/grid';
 
 async function main(): Promise<number> {
   const engine = await createConvEngine();
   const cases = gridCases();
-  const uncaptured: string[] = [];
-  engine.device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
+  const errorOf = caseErrors(engine.device);
   console.log(`grid: ${cases.length} cases on ${engine.adapter}`);
   const t0 = performance.now();
   let failed = 0;
@@ -16,8 +15,7 @@ async function main(): Promise<number> {
   try {
     for (const [i, c] of cases.entries()) {
       const result = await runCase(engine, c, i);
-      const error = result.error ?? (uncaptured.length ? `uncaptured GPU error: ${uncaptured.join('; ')}` : undefined);
-      uncaptured.length = 0;
+      const error = errorOf(result);
       if (error) {
         failed++;
         console.log(`FAIL ${c.name}: ${error}`);

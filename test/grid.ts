@@ -208,6 +208,20 @@ export interface CaseResult {
   maxAbsDiff?: number;
 }
 
+/**
+ * For the scripts that run cases outside vitest: each case's error, or else the GPU errors the
+ * engine's scopes missed since the previous case (they still fail the case that raised them).
+ */
+export function caseErrors(device: GPUDevice): (result: CaseResult) => string | undefined {
+  const uncaptured: string[] = [];
+  device.addEventListener('uncapturederror', (event) => uncaptured.push((event as GPUUncapturedErrorEvent).error.message));
+  return (result) => {
+    const error = result.error ?? (uncaptured.length ? `uncaptured GPU error: ${uncaptured.join('; ')}` : undefined);
+    uncaptured.length = 0;
+    return error;
+  };
+}
+
 /** Run one case on the engine and check it against the float64 reference. */
 export async function runCase(engine: ConvEngine, c: ConvCase, index: number): Promise<CaseResult> {
   const xShape = xShapeOf(c);
