@@ -72,10 +72,18 @@ function layers(): Layer[] {
   add({ groups: 16, inC: 16, outC: 16, strides: [2, 2], padding: 'same', bias: true, activation: 'relu6' });
   add({ groups: 3, inC: 3, outC: 6, padding: [1, 1, 1, 1], layout: 'NCHW' });
   add({ groups: 5, inC: 5, outC: 10, dilations: [2, 2], padding: 'same', bias: true });
-  // Depthwise NHWC with channels in fours: the vec4 depthwise kernel.
+  // Depthwise NHWC with channels in fours: the vec4 depthwise kernel where it dilates or has over 25 taps.
   add({ groups: 8, inC: 8, outC: 8, dilations: [2, 1], batch: 2, padding: [1, 2, 0, 1] });
+  add({ groups: 4, inC: 4, outC: 4, kH: 7, kW: 7, inH: 10, inW: 11, padding: 'same', strides: [1, 2], bias: true });
+  // ... and the 4 × 8 register-block kernel otherwise: partial blocks, strides below, at and above
+  // the kernel (input rows and columns skipped), 1-wide kernels, asymmetric padding, batch.
   add({ groups: 12, inC: 12, outC: 12, kH: 5, kW: 5, padding: 'same', activation: 'relu', bias: true });
   add({ groups: 8, inC: 8, outC: 8, inH: 7, inW: 21, padding: 'same', bias: true }); // three groups of 8 columns, the last partial
+  add({ groups: 8, inC: 8, outC: 8, inH: 9, inW: 10, padding: 'same', batch: 2, activation: 'relu6' });
+  add({ groups: 4, inC: 4, outC: 4, kH: 3, kW: 1, inH: 11, inW: 9, strides: [2, 1], padding: [0, 1, 1, 0] });
+  add({ groups: 4, inC: 4, outC: 4, kH: 1, kW: 5, inH: 6, inW: 19, strides: [1, 3], padding: [0, 0, 2, 1], bias: true });
+  add({ groups: 8, inC: 8, outC: 8, kH: 2, kW: 2, inH: 13, inW: 14, strides: [3, 3], padding: 'same-lower' });
+  add({ groups: 4, inC: 4, outC: 4, inH: 2, inW: 3, padding: 'same', batch: 3 });
   // NHWC channels in fours: the lowerings read four channels at once; with stride, dilation, asymmetric padding, batch.
   add({ inC: 8, outC: 8, strides: [2, 1], dilations: [1, 2], padding: [1, 0, 2, 1], batch: 2, inH: 11, inW: 10 });
   add({ groups: 2, inC: 16, outC: 6, strides: [1, 3], padding: 'same', batch: 3, bias: true, activation: 'relu' });

@@ -7,6 +7,7 @@ import gemmStoreVec4Wgsl from '../../shaders/gemm_store_vec4.wgsl?raw';
 import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
 import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
+import { fillTemplate } from './template';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
 type Strides3 = readonly [number, number, number];
@@ -151,11 +152,7 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
     ]),
   ];
   const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, cR${i}, n0 + ${4 * j}u, acc${i}_${j}, p);`));
-  const fill = (code: string, marker: string, lines: string[]) => {
-    const re = new RegExp(`^( *)//# ${marker}:.*$`, 'm');
-    if (!re.test(code)) throw new Error(`gemm_block.wgsl has no '//# ${marker}' line`);
-    return code.replace(re, (_m, indent: string) => lines.map((l) => indent + l).join('\n'));
-  };
+  const fill = (code: string, marker: string, lines: string[]) => fillTemplate(code, marker, lines, 'gemm_block.wgsl');
   let code = fill(`${prelude}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
   code = fill(code, 'declarations', decl);
   code = fill(code, 'body', body);
