@@ -9,21 +9,6 @@
 // pixel and selects zero: no branch per load.
 //# constants: ROWS, COLS and the kernel's shape
 
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;
-@group(0) @binding(1) var<storage, read> w: array<vec4f>;
-@group(0) @binding(2) var<storage, read> bias: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> y: array<vec4f>;
-@group(0) @binding(4) var<uniform> u: Depthwise;
-
-fn activate(v: vec4f) -> vec4f {
-  if (ACTIVATION == 1u) {
-    return max(v, vec4f(0.0));
-  } else if (ACTIVATION == 2u) {
-    return clamp(v, vec4f(0.0), vec4f(6.0));
-  }
-  return v;
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   // e counts (channel vec4, block column, block row, image): total of them.

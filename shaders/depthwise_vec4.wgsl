@@ -9,21 +9,6 @@
 override SLIDE: bool = false;
 const OUT_COLS = 8u;
 
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;
-@group(0) @binding(1) var<storage, read> w: array<vec4f>;
-@group(0) @binding(2) var<storage, read> bias: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> y: array<vec4f>;
-@group(0) @binding(4) var<uniform> u: Depthwise;
-
-fn activate(v: vec4f) -> vec4f {
-  if (ACTIVATION == 1u) {
-    return max(v, vec4f(0.0));
-  } else if (ACTIVATION == 2u) {
-    return clamp(v, vec4f(0.0), vec4f(6.0));
-  }
-  return v;
-}
-
 // Input pixel iw of the row whose channel vec4 of pixel 0 is at x[row]; zero in the padding.
 fn pixel(row: u32, iw: i32, c4: u32) -> vec4f {
   if (iw < 0 || iw >= i32(u.inW)) {

@@ -2,6 +2,7 @@ import depthwiseCommonWgsl from '../../shaders/depthwise_common.wgsl?raw';
 import depthwiseWgsl from '../../shaders/depthwise.wgsl?raw';
 import depthwiseBlockWgsl from '../../shaders/depthwise_block.wgsl?raw';
 import depthwiseVec4Wgsl from '../../shaders/depthwise_vec4.wgsl?raw';
+import depthwiseVec4IoWgsl from '../../shaders/depthwise_vec4_io.wgsl?raw';
 import directWgsl from '../../shaders/direct.wgsl?raw';
 import { type ConvParams, outputElements } from '../params';
 import { fillTemplate } from './template';
@@ -41,7 +42,7 @@ const kDepthwiseCols = 8;
 
 /** Built once: a new string per call would be hashed and collected on every call. */
 const kDepthwiseSource = `${depthwiseCommonWgsl}\n${depthwiseWgsl}`;
-const kDepthwiseVec4Source = `${depthwiseCommonWgsl}\n${depthwiseVec4Wgsl}`;
+const kDepthwiseVec4Source = `${depthwiseCommonWgsl}\n${depthwiseVec4IoWgsl}\n${depthwiseVec4Wgsl}`;
 
 /** NHWC, multiplier 1, channels in fours: the vec4 kernels apply. */
 const depthwiseVec4 = (p: ConvParams) => p.layout === 'NHWC' && p.outCPerGroup === 1 && p.inC % 4 === 0;
@@ -106,7 +107,7 @@ export function depthwiseBlockSource(b: DepthwiseBlock): string {
   }
   const stores = range(b.rows).flatMap((i) => range(b.cols).map((j) => `if (oh0 + ${i}u < u.outH && ow0 + ${j}u < u.outW) { y[(outRow + ${i}u * u.outW + ${j}u) * c4 + c] = activate(acc${i}_${j}); }`));
   const file = 'depthwise_block.wgsl';
-  let code = fillTemplate(`${depthwiseCommonWgsl}\n${depthwiseBlockWgsl}`, 'constants', [`const ROWS = ${b.rows}u;`, `const COLS = ${b.cols}u;`], file);
+  let code = fillTemplate(`${depthwiseCommonWgsl}\n${depthwiseVec4IoWgsl}\n${depthwiseBlockWgsl}`, 'constants', [`const ROWS = ${b.rows}u;`, `const COLS = ${b.cols}u;`], file);
   code = fillTemplate(code, 'declarations', declarations, file);
   code = fillTemplate(code, 'body', body, file);
   code = fillTemplate(code, 'stores', stores, file);
