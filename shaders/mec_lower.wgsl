@@ -2,13 +2,16 @@
 // output column w, all i_h rows × k_w (dilated) taps × the group's channels, flattened (h, k_w, c).
 // Padding is a bounds check here: no padded copy of the input is ever made. Each (h) run of
 // k_w·i_c values is stored rowPad long (zeros after it) so the vec4 GEMM reads aligned rows.
-// One invocation writes four adjacent values of a run as one vec4: a quarter of the invocations
-// and stores of one per value, which dominated the lowering on SwiftShader (measured).
+// One invocation writes SEGMENT consecutive vec4s of a run, stepping from one tap to the next:
+// the u32 divisions that locate a value are paid once per segment, not per vec4 (they were most of
+// the lowering on SwiftShader, where each is scalar; measured), and a GPU still gets one
+// invocation per SEGMENT vec4s.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override INPUT_NCHW: bool = false;
 // NHWC with i_c/g a multiple of 4: a quad of a run is four adjacent channels of one pixel.
 override CHANNEL_QUADS: bool = false;
+override SEGMENT: u32 = 8u;
 
 struct Lower {
   total: u32, batch: u32, inH: u32, inW: u32,
@@ -37,33 +40,44 @@ fn nextTap(t: vec2u) -> vec2u {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  // e counts vec4s of L (total of them), laid out [g][n][w][h][rowPad / 4].
+  // e counts segments of L (total of them); L is laid out [g][n][w][h][rowPad / 4] in vec4s.
   let e = gid.x + nwg.x * WORKGROUP_SIZE * (gid.y + nwg.y * gid.z);
   if (e >= u.total) {
     return;
   }
   let quads = u.rowPad / 4u;
-  let j = (e % quads) * 4u;
-  var t = e / quads;
+  let segments = (quads + SEGMENT - 1u) / SEGMENT;
+  let q0 = (e % segments) * SEGMENT;
+  let qEnd = min(q0 + SEGMENT, quads);
+  var t = e / segments;
+  let row = t * quads;
   let hp = t % u.paddedH;
   t /= u.paddedH;
   let w = t % u.outW;
   t /= u.outW;
   let n = t % u.batch;
   let g = t / u.batch;
-  var v = vec4f(0.0);
+  let j = q0 * 4u;
   if (CHANNEL_QUADS) {
-    let s = j / u.inCPerGroup;
+    var s = j / u.inCPerGroup;
+    var c = j % u.inCPerGroup;
     let ih = i32(hp) - i32(u.padTop);
-    let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
-    v = inputQuad(n, g * u.inCPerGroup + j % u.inCPerGroup, ih, iw, s < u.kW && insideImage(ih, iw));
+    for (var q = q0; q < qEnd; q++) {
+      let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
+      l[row + q] = inputQuad(n, g * u.inCPerGroup + c, ih, iw, s < u.kW && insideImage(ih, iw));
+      c += 4u;
+      s += select(0u, 1u, c == u.inCPerGroup);
+      c = select(c, 0u, c == u.inCPerGroup);
+    }
   } else {
-    // The first tap of the quad by division, the next three by stepping.
-    let t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);
-    let t1 = nextTap(t0);
-    let t2 = nextTap(t1);
-    let t3 = nextTap(t2);
-    v = vec4f(tap(n, g, hp, w, t0.x, t0.y), tap(n, g, hp, w, t1.x, t1.y), tap(n, g, hp, w, t2.x, t2.y), tap(n, g, hp, w, t3.x, t3.y));
+    // The first tap by division, every later one by stepping.
+    var t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);
+    for (var q = q0; q < qEnd; q++) {
+      let t1 = nextTap(t0);
+      let t2 = nextTap(t1);
+      let t3 = nextTap(t2);
+      l[row + q] = vec4f(tap(n, g, hp, w, t0.x, t0.y), tap(n, g, hp, w, t1.x, t1.y), tap(n, g, hp, w, t2.x, t2.y), tap(n, g, hp, w, t3.x, t3.y));
+      t0 = nextTap(t3);
+    }
   }
-  l[e] = v;
 }

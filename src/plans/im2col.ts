@@ -2,7 +2,7 @@ import im2colLowerWgsl from '../../shaders/im2col_lower.wgsl?raw';
 import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import type { ConvParams } from '../params';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
-import { type AlgorithmPlan, channelQuads, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass } from './types';
+import { type AlgorithmPlan, channelQuads, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, type Pass } from './types';
 
 /** Length of one im2col row: k_h · k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
 export const im2colRowPad = (p: ConvParams) => roundUp4(p.kH * p.kW * p.inCPerGroup);
@@ -26,14 +26,14 @@ export const im2col: AlgorithmPlan = {
   workspace: (p, kernel) => [{ name: 'im2col.cols', elements: im2colLoweredElements(p) }, ...packedWeightsWorkspace(p, im2colWeights(p)), ...splitKWorkspace(p, kernel)],
   passes(p, io, kernel: GemmKernel) {
     const [cols] = io.workspace;
-    // One invocation per vec4 of the matrix (im2col_lower.wgsl).
-    const total = im2colLoweredElements(p) / 4;
+    // One invocation per segment of a row of the matrix (im2col_lower.wgsl).
     const K = im2colRowPad(p);
+    const total = loweringInvocations(im2colLoweredElements(p) / K, K);
     const passes: Pass[] = [
       {
         name: 'Im2col.lower',
         code: kIm2colLowerSource,
-        constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
+        constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
         bindings: [io.x, cols],
         struct: 'Lower',
         uniforms: {

@@ -2,7 +2,7 @@ import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
 import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import type { ConvParams } from '../params';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
-import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
+import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, type Pass, type WorkspaceBuffer } from './types';
 
 /** Length of one row run of L: k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
 /** Built once: a new string per call would be hashed and collected on every call. */
@@ -21,12 +21,12 @@ export function mecLoweredElements(p: ConvParams): number {
 const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, p.kW * p.inCPerGroup);
 
 function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
-  // One invocation per vec4 of L (mec_lower.wgsl).
-  const total = mecLoweredElements(p) / 4;
+  // One invocation per segment of a run of L (mec_lower.wgsl).
+  const total = loweringInvocations(mecLoweredElements(p) / mecRowPad(p), mecRowPad(p));
   return {
     name: 'Mec.lower',
     code: kMecLowerSource,
-    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
+    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
     bindings: [x, l],
     struct: 'Lower',
     uniforms: {

@@ -41,6 +41,10 @@ export interface AlgorithmPlan {
 }
 
 export const kElementwiseWorkgroup = 64;
+/** vec4s one invocation of a lowering writes (its SEGMENT): the divisions that locate a value are paid once per segment. */
+export const kLoweringSegment = 8;
+/** Invocations of a lowering of `rows` rows of rowPad values each, a segment apiece. */
+export const loweringInvocations = (rows: number, rowPad: number) => rows * Math.ceil(rowPad / 4 / kLoweringSegment);
 export const elementwiseWorkgroups = (total: number) => Math.ceil(total / kElementwiseWorkgroup);
 export const activationCode = (p: ConvParams) => ({ none: 0, relu: 1, relu6: 2 })[p.activation];
 export const workspaceElements = (buffers: WorkspaceBuffer[]) => buffers.reduce((s, b) => s + b.elements, 0);
