@@ -102,7 +102,7 @@ function checkGemmKernel(k: GemmKernel): GemmKernel {
   if (k === null || typeof k !== 'object') throw new ConvArgumentError(name, k, "must be { family: 'block', tm, tn4 } or { family: 'tiled', wg, tileK, splitK? }");
   if (k.family === 'block') {
     if (!int(k.tm, 1, 32)) throw new ConvArgumentError(`${name}.tm`, k.tm, 'must be an integer from 1 to 32');
-    if (!int(k.tn4, 1, 4)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 4');
+    if (!int(k.tn4, 1, 8)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 8');
     return { family: 'block', tm: k.tm, tn4: k.tn4 };
   }
   if (k.family === 'tiled') {

@@ -359,6 +359,18 @@ const kCases: BadInputCase[] = [
     arrange: conv({ options: { [key]: value } }),
     expected: arg(`options.${key}`, `"${value}"`, rule),
   })),
+  // GEMM kernels outside the generated families.
+  ...([
+    [{ family: 'block', tm: 0, tn4: 2 }, 'options.gemmKernel.tm', '0', 'must be an integer from 1 to 32'],
+    [{ family: 'block', tm: 16, tn4: 9 }, 'options.gemmKernel.tn4', '9', 'must be an integer from 1 to 8'],
+    [{ family: 'tiled', wg: 5, tileK: 16 }, 'options.gemmKernel.wg', '5', 'must be 4, 8 or 16'],
+    [{ family: 'tiled', wg: 8, tileK: 16, splitK: 0 }, 'options.gemmKernel.splitK', '0', 'must be an integer from 1 to 64'],
+    [{ family: 'winograd' }, 'options.gemmKernel.family', '"winograd"', "must be 'block' or 'tiled'"],
+  ] as const).map(([gemmKernel, argument, text, rule]): BadInputCase => ({
+    name: `gemmKernel = ${JSON.stringify(gemmKernel)}`,
+    arrange: conv({ options: { gemmKernel } }),
+    expected: arg(argument, text, rule),
+  })),
   { name: 'options = null', arrange: conv({ options: null }), expected: arg('options', 'null', 'must be an object') },
   { name: 'options = 5', arrange: conv({ options: 5 }), expected: arg('options', '5', 'must be an object') },
   // plan() and workspaceBytes() validate the same way, synchronously.
