@@ -54,7 +54,7 @@ export async function tuneConv(
   const time = async (algorithm: ConcreteAlgorithm, gemmKernel: GemmKernel) => {
     const candidatePlan = plan(algorithm, gemmKernel);
     if (candidatePlan.workspaceBytes > memoryBudgetBytes) return;
-    const name = gemmAlgorithms.includes(algorithm) ? `${algorithm}/${gemmKernelName(gemmKernel)}` : algorithm;
+    const name = gemmAlgorithms.includes(algorithm) || algorithm === 'depthwise' ? `${algorithm}/${gemmKernelName(gemmKernel)}` : algorithm;
     if (name in candidates) return;
     onCandidate?.(name, index++);
     let ms = Infinity;
@@ -72,7 +72,8 @@ export async function tuneConv(
   };
   try {
     const families = [kDefaultGemmKernel, kGemmKernels.find((k) => k.family === 'tiled')!];
-    if (isDepthwise(p)) await time('depthwise', families[0]);
+    // Depthwise takes the family's kernel too: a register block, or more invocations for a GPU.
+    if (isDepthwise(p)) for (const k of families) await time('depthwise', k);
     await time('direct', families[0]);
     for (const algorithm of gemmAlgorithms) for (const k of families) await time(algorithm, k);
     const winner = best;

@@ -128,6 +128,7 @@ function kernelLayers(): Layer[] {
   ];
 }
 
+const kTiledForDepthwise = kGemmKernels.find((k) => k.family === 'tiled')!;
 const isGemmAlgorithm = (a: Algorithm) => a === 'mec-a' || a === 'mec-b' || a === 'im2col';
 
 /**
@@ -148,6 +149,8 @@ export function gridCases(): ConvCase[] {
     for (const algorithm of depthwise ? [...kGemmAlgorithms, 'depthwise' as const] : kGemmAlgorithms) {
       push({ ...l, algorithm, gemmKernel: isGemmAlgorithm(algorithm) ? kGemmKernels[i % kGemmKernels.length] : undefined });
     }
+    // Depthwise with the tiled family: its other kernel (rows of 8 outputs).
+    if (depthwise) push({ ...l, algorithm: 'depthwise', gemmKernel: kTiledForDepthwise });
   });
   for (const l of kernelLayers()) {
     for (const gemmKernel of kGemmKernels) {

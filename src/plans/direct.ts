@@ -118,13 +118,16 @@ export function depthwiseBlockSource(b: DepthwiseBlock): string {
 /**
  * Depthwise (groups = i_c, any channel multiplier): zero workspace. Three kernels, the most
  * specialised that applies: a register block (depthwise_block.wgsl), rows of 8 vec4 outputs
- * (depthwise_vec4.wgsl), one output per invocation (depthwise.wgsl).
+ * (depthwise_vec4.wgsl), one output per invocation (depthwise.wgsl). The GEMM kernel's family
+ * chooses between the first two as it does for GEMMs: 'block' (the default) the register block,
+ * fewest loads, for CPU-like adapters; 'tiled' the rows of 8, four times the invocations, for
+ * GPUs that need them to fill. The autotuner times both.
  */
 export const depthwise: AlgorithmPlan = {
   algorithm: 'depthwise',
   workspace: () => [],
-  passes(p, io) {
-    const block = depthwiseBlockOf(p);
+  passes(p, io, gemmKernel) {
+    const block = gemmKernel.family === 'block' ? depthwiseBlockOf(p) : undefined;
     const vec4 = depthwiseVec4(p);
     // Invocations: one per 4 channels × output block (block), × 8 adjacent output columns (vec4), or per output.
     const total = block
