@@ -1,5 +1,5 @@
-// Shared by the depthwise kernels (depthwise.wgsl, depthwise_vec4.wgsl; the host prepends it to
-// each): their specialisation and uniforms. Bias and activation are overrides: the kernels are small.
+// Shared by the depthwise kernels (depthwise.wgsl, depthwise_vec4.wgsl, depthwise_block.wgsl; the
+// host prepends it to each): their specialisation and uniforms. Bias and activation are overrides: the kernels are small.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override ACTIVATION: u32 = 0u;

@@ -58,20 +58,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let n = t % u.batch;
   let g = t / u.batch;
   let j = q0 * 4u;
+  // The first tap by division, every later one by stepping.
+  var t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);
   if (CHANNEL_QUADS) {
-    var s = j / u.inCPerGroup;
-    var c = j % u.inCPerGroup;
     let ih = i32(hp) - i32(u.padTop);
     for (var q = q0; q < qEnd; q++) {
-      let iw = i32(w * u.strideW + s * u.dilationW) - i32(u.padLeft);
-      l[row + q] = inputQuad(n, g * u.inCPerGroup + c, ih, iw, s < u.kW && insideImage(ih, iw));
-      c += 4u;
-      s += select(0u, 1u, c == u.inCPerGroup);
-      c = select(c, 0u, c == u.inCPerGroup);
+      let iw = i32(w * u.strideW + t0.x * u.dilationW) - i32(u.padLeft);
+      l[row + q] = inputQuad(n, g * u.inCPerGroup + t0.y, ih, iw, t0.x < u.kW && insideImage(ih, iw));
+      // Four channels on: the next quad, in this pixel or the next tap's.
+      t0 = nextTap(vec2u(t0.x, t0.y + 3u));
     }
   } else {
-    // The first tap by division, every later one by stepping.
-    var t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);
     for (var q = q0; q < qEnd; q++) {
       let t1 = nextTap(t0);
       let t2 = nextTap(t1);

@@ -36,7 +36,7 @@ export interface AlgorithmPlan {
   algorithm: ConcreteAlgorithm;
   /** Temporary buffers, in the order passes() finds them in ConvBuffers.workspace. */
   workspace(p: ConvParams, kernel: GemmKernel): WorkspaceBuffer[];
-  /** The GEMM register block for the algorithms that have a GEMM; the others ignore it. */
+  /** The GEMM kernel for the algorithms that have a GEMM; depthwise takes its family (block or tiled kernel); direct ignores it. */
   passes(p: ConvParams, io: ConvBuffers, kernel: GemmKernel): Pass[];
 }
 
