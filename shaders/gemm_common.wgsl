@@ -1,9 +1,11 @@
 // Shared by the GEMM kernel families (gemm_block.wgsl, gemm_tiled.wgsl), which the host appends
-// to this file after one of the two stores (gemm_store_scalar.wgsl, gemm_store_vec4.wgsl): the
-// strided-view uniforms, the bindings and the fused epilogue.
+// to this file after one of the two A operands (gemm_a_vec4.wgsl, gemm_a_f32.wgsl) and one of the
+// stores (gemm_store_scalar.wgsl, gemm_store_vec4.wgsl): the strided-view uniforms, the bindings
+// and the fused epilogue.
 // C[z] = act(A[z] × B[z] + bias[z]) for every batch entry z, the convolution's output partitions.
 // A is read through (offset, leading dimension, k-split) so MEC's overlapping sub-matrices of L
-// (MEC.md, "The GEMMs") are used in place, never copied. Offsets are in f32s, multiples of 4.
+// (MEC.md, "The GEMMs") are used in place, never copied. Offsets are in f32s, multiples of 4
+// except A's when A is read as f32s (gemm_a_f32.wgsl: MEC's unpadded runs).
 
 struct Gemm {
   M: u32, N: u32, K: u32, batchCount: u32,
@@ -30,9 +32,10 @@ struct Gemm {
   // and compiling large register blocks is what costs (seconds each on SwiftShader).
   activation: u32, // 0 none, 1 relu, 2 relu6
   hasBias: u32,
+  // The reduction's real length: K rounded up to 4 when A is read as f32s, whose last quad is masked.
+  kValid: u32,
 }
 
-@group(0) @binding(0) var<storage, read> a: array<vec4f>;
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<uniform> u: Gemm;
@@ -43,7 +46,7 @@ struct Part {
   // The split-K slice and the batch entry.
   split: u32,
   z: u32,
-  // Offsets of A and B in vec4s, of C in f32s; the bias offset of the group.
+  // Offsets of A and C in f32s, of B in vec4s; the bias offset of the group.
   a: u32,
   b: u32,
   c: u32,
@@ -70,16 +73,16 @@ fn batchEntry(z: u32) -> Part {
   let z0 = z % u.dim0;
   let z1 = (z / u.dim0) % u.dim1;
   let z2 = z / (u.dim0 * u.dim1);
-  p.a = (u.aBase + z0 * u.aS0 + z1 * u.aS1 + z2 * u.aS2) / 4u;
+  p.a = u.aBase + z0 * u.aS0 + z1 * u.aS1 + z2 * u.aS2;
   p.b = (u.bBase + z0 * u.bS0 + z1 * u.bS1 + z2 * u.bS2) / 4u;
   p.c = u.cBase + z0 * u.cS0 + z1 * u.cS1 + z2 * u.cS2;
   p.bias = z2 * u.biasS2;
   return p;
 }
 
-// Offset of row m of A, in vec4s from the partition's A offset.
+// Offset of row m of A, in f32s from the partition's A offset.
 fn rowOfA(m: u32) -> u32 {
-  return ((m / u.aMInner) * u.aSMOuter + (m % u.aMInner) * u.lda) / 4u;
+  return (m / u.aMInner) * u.aSMOuter + (m % u.aMInner) * u.lda;
 }
 
 // Offset of row m of C, in f32s from the partition's C offset (the block kernels step it instead).

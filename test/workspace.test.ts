@@ -40,9 +40,11 @@ afterAll(() => {
 const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
- * MEC.md, "Workspace, exactly", in f32 elements (i_h the padded height), with the one documented
- * extension: each run of k_w·i_c/g (MEC) or k_h·k_w·i_c/g (im2col) values is padded to a multiple
- * of 4, and weights that are OIHW or not vec4-aligned are packed into a padded copy.
+ * MEC.md, "Workspace, exactly", in f32 elements (i_h the padded height), with the documented
+ * extensions: each run of k_w·i_c/g (MEC) or k_h·k_w·i_c/g (im2col) values is padded to a multiple
+ * of 4, except MEC's flat runs (d_h = 1 and padding would lengthen the reduction), whose L is the
+ * formula rounded up to whole vec4s; weights that are OIHW or not vec4-aligned are packed into a
+ * padded copy.
  */
 function formulaElements(algorithm: ConcreteAlgorithm, xShape: number[], wShape: number[], options: Parameters<typeof normalizeConvParams>[2]) {
   const p = normalizeConvParams(xShape, wShape, options);
@@ -50,8 +52,11 @@ function formulaElements(algorithm: ConcreteAlgorithm, xShape: number[], wShape:
   const mecRun = p.kW * p.inCPerGroup;
   const colsRun = p.kH * p.kW * p.inCPerGroup;
   const packed = (run: number) => p.layout === 'NCHW' || run % 4 !== 0 || p.outC % 4 !== 0 || p.outCPerGroup % 4 !== 0;
-  const mec = g * p.batch * p.outW * p.paddedH * up4(mecRun);
-  const mecWeights = packed(mecRun) ? g * p.kH * up4(mecRun) * up4(p.outCPerGroup) : 0;
+  const flat = p.dilationH === 1 && p.kH * up4(mecRun) > up4(colsRun);
+  const mec = flat ? up4(g * p.batch * p.outW * p.paddedH * mecRun) : g * p.batch * p.outW * p.paddedH * up4(mecRun);
+  const mecWeights = flat
+    ? (packed(colsRun) ? g * up4(colsRun) * up4(p.outCPerGroup) : 0)
+    : (packed(mecRun) ? g * p.kH * up4(mecRun) * up4(p.outCPerGroup) : 0);
   switch (algorithm) {
     case 'mec-b':
       return mec + mecWeights;
@@ -74,6 +79,18 @@ test('aligned layers use exactly MEC.md\'s workspace: i_n·o_w·i_h·k_w·i_c an
   expect(engine.workspaceBytes('im2col', xShape, wShape, options)).toBe(4 * p.batch * p.outH * p.outW * p.kH * p.kW * p.inC);
   expect(engine.workspaceBytes('mec-a', xShape, wShape, options)).toBe(4 * p.batch * p.outW * p.paddedH * p.kW * p.inC);
   expect(engine.workspaceBytes('direct', xShape, wShape, options)).toBe(0);
+});
+
+test('3-channel layers keep MEC\'s runs unpadded: L is exactly i_n·o_w·i_h·k_w·i_c floats', () => {
+  // VGG conv1_1 (cv7) and ResNet conv1 (cv3): runs of 9 and 21 values, which padding would make 12 and 24.
+  for (const [xShape, wShape, stride, pad] of [[[1, 224, 224, 3], [3, 3, 3, 64], 1, 1], [[1, 224, 224, 3], [7, 7, 3, 64], 2, 3]] as const) {
+    const options = { strides: stride, padding: [pad, pad, pad, pad] as const };
+    const p = normalizeConvParams([...xShape], [...wShape], options);
+    const weights = 4 * up4(p.kH * p.kW * 3) * 64; // HWIO rows padded once, to a multiple of 4
+    const lBytes = 4 * p.batch * p.outW * p.paddedH * p.kW * p.inC;
+    expect(engine.workspaceBytes('mec-b', [...xShape], [...wShape], options)).toBe(lBytes + weights);
+    expect(engine.workspaceBytes('mec-a', [...xShape], [...wShape], options)).toBe(lBytes + weights);
+  }
 });
 
 const algorithms: ConcreteAlgorithm[] = ['mec-a', 'mec-b', 'im2col', 'direct'];

@@ -1,3 +1,5 @@
+import gemmAF32Wgsl from '../../shaders/gemm_a_f32.wgsl?raw';
+import gemmAVec4Wgsl from '../../shaders/gemm_a_vec4.wgsl?raw';
 import gemmBlockWgsl from '../../shaders/gemm_block.wgsl?raw';
 import gemmCommonWgsl from '../../shaders/gemm_common.wgsl?raw';
 import gemmSplitKReduceWgsl from '../../shaders/gemm_splitk_reduce.wgsl?raw';
@@ -71,6 +73,11 @@ export interface GemmView {
   N: number;
   /** Reduction length including the zero padding of each run of A (a multiple of aKInner). */
   K: number;
+  /**
+   * A's rows and offsets need not be multiples of 4: A is read as f32s and k ≥ kValid is masked
+   * (MEC's unpadded runs, one run of K = roundUp4(kValid) per row). Default: vec4-aligned A.
+   */
+  aF32?: { kValid: number };
   /** Sizes of the batch components z0, z1, z2 (z2 is the group). */
   batch: Strides3;
   a: GPUBuffer;
@@ -119,9 +126,13 @@ export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: 
   return { x: Math.max(x, Math.ceil(4 / y)), y };
 }
 
+/** How the GEMM reads A: aligned vec4s, or four f32s with the quad past the reduction masked. */
+type ALoad = 'vec4' | 'f32';
+
 /** The kernel's WGSL: the template with its register block written out for TM × TN4. */
-export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: string): string {
+export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: string, aLoad: ALoad = 'vec4'): string {
   const { tm, tn4 } = kernel;
+  const f32 = aLoad === 'f32';
   const rows = [...Array(tm).keys()];
   const cols = [...Array(tn4).keys()];
   const decl = [
@@ -141,17 +152,23 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
         'cQ += select(0u, 1u, cW == u.cMInner);',
         'cW = select(cW, 0u, cW == u.cMInner);',
       ]),
-      `let aR${i} = aOffset + (aQ * u.aSMOuter + aW * u.lda) / 4u;`,
+      // In vec4s, or in f32s when A is read as f32s.
+      `let aR${i} = ${f32 ? 'aOffset + aQ * u.aSMOuter + aW * u.lda' : '(aOffset + aQ * u.aSMOuter + aW * u.lda) / 4u'};`,
       `let cR${i} = cQ * u.cSMOuter + cW * u.cStrideM;`,
     ]),
     ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
     ...cols.map((j) => `let bias${j} = biasOf(p, n0 + ${4 * j}u);`),
     ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = bias${j};`)),
   ];
+  const loadRow = (i: number) => (f32
+    ? `let a${i} = select(vec4f(0.0), vec4f(a[aR${i} + k4], a[aR${i} + k4 + 1u], a[aR${i} + k4 + 2u], a[aR${i} + k4 + 3u]), kMask);`
+    : `let a${i} = a[aR${i} + k];`);
   const body = [
     ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`)),
+    // One mask per quad of k, shared by the TM rows (gemm_a_f32.wgsl); A is one run, so k4 is also its offset.
+    ...(f32 ? ['let k4 = 4u * k;', 'let kMask = kInside(k4);'] : []),
     ...rows.flatMap((i) => [
-      `let a${i} = a[aR${i} + k];`,
+      loadRow(i),
       ...cols.map((j) => `acc${i}_${j} = fma(vec4f(a${i}.x), b0_${j}, fma(vec4f(a${i}.y), b1_${j}, fma(vec4f(a${i}.z), b2_${j}, fma(vec4f(a${i}.w), b3_${j}, acc${i}_${j}))));`),
     ]),
   ];
@@ -165,17 +182,18 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
 
 const sources = new Map<string, string>();
 const kStores = { vec4: gemmStoreVec4Wgsl, scalar: gemmStoreScalarWgsl, partial: gemmStorePartialWgsl };
+const kALoads = { vec4: gemmAVec4Wgsl, f32: gemmAF32Wgsl };
 const kSplitKSumSources = {
-  vec4: `${gemmCommonWgsl}\n${gemmStoreVec4Wgsl}\n${gemmSplitKReduceWgsl}`,
-  scalar: `${gemmCommonWgsl}\n${gemmStoreScalarWgsl}\n${gemmSplitKReduceWgsl}`,
+  vec4: `${gemmCommonWgsl}\n${gemmAVec4Wgsl}\n${gemmStoreVec4Wgsl}\n${gemmSplitKReduceWgsl}`,
+  scalar: `${gemmCommonWgsl}\n${gemmAVec4Wgsl}\n${gemmStoreScalarWgsl}\n${gemmSplitKReduceWgsl}`,
 };
-/** The kernel's WGSL: the shared views and epilogue, the output store (scalar or vec4), the kernel. */
-function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial'): string {
-  const key = `${gemmKernelName(kernel)}/${store}`;
+/** The kernel's WGSL: the shared views and epilogue, how A is read, the output store (scalar or vec4), the kernel. */
+function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial', aLoad: ALoad): string {
+  const key = `${gemmKernelName(kernel)}/${store}/${aLoad}`;
   let code = sources.get(key);
   if (!code) {
-    const prelude = `${gemmCommonWgsl}\n${kStores[store]}`;
-    code = kernel.family === 'block' ? gemmBlockSource(kernel, prelude) : `${prelude}\n${gemmTiledWgsl}`;
+    const prelude = `${gemmCommonWgsl}\n${kALoads[aLoad]}\n${kStores[store]}`;
+    code = kernel.family === 'block' ? gemmBlockSource(kernel, prelude, aLoad) : `${prelude}\n${gemmTiledWgsl}`;
     sources.set(key, code);
   }
   return code;
@@ -190,9 +208,12 @@ const canStoreVec4 = (v: GemmView) =>
  * splitKWorkspace buffer) and the pass that sums them with the epilogue.
  */
 export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, partials?: GPUBuffer): Pass[] {
-  const offsets = [v.lda, v.aKInner, v.aKOuter, v.aSMOuter ?? 0, ...v.aStrides, v.ldb, ...v.bStrides];
+  const aOffsets = v.aF32 ? [] : [v.lda, v.aKInner, v.aKOuter, v.aSMOuter ?? 0, ...v.aStrides];
+  const offsets = [...aOffsets, v.K, v.ldb, ...v.bStrides];
   if (offsets.some((x) => x % 4 !== 0)) throw new Error(`gemm ${v.label}: views must be vec4-aligned, got ${offsets}`);
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
+  if (v.aF32 && (v.aKInner !== v.K || v.K !== roundUp4(v.aF32.kValid))) throw new Error(`gemm ${v.label}: an f32 A is one run of K = roundUp4(kValid), got K ${v.K}, run ${v.aKInner}, kValid ${v.aF32.kValid}`);
+  const aLoad: ALoad = v.aF32 ? 'f32' : 'vec4';
   let wg: { x: number; y: number };
   let tile: { m: number; n: number };
   let shape: Record<string, number>;
@@ -220,13 +241,13 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
     cMInner: v.cMInner ?? v.M, cSMOuter: v.cSMOuter ?? 0,
     splitK, kChunk: Math.ceil(Math.ceil(v.K / splitK) / kTileOf(kernel)) * kTileOf(kernel), ldPartial,
-    activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0,
+    activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0, kValid: v.aF32?.kValid ?? v.K,
   });
-  const name = `${v.label}.${gemmKernelName(kernel)}`;
+  const name = `${v.label}.${gemmKernelName(kernel)}${v.aF32 ? '.a32' : ''}`;
   if (splitK === 1) {
     return [{
       name: `${name}${vec4Store ? '.store4' : ''}`,
-      code: gemmSource(kernel, vec4Store ? 'vec4' : 'scalar'),
+      code: gemmSource(kernel, vec4Store ? 'vec4' : 'scalar', aLoad),
       constants: shape,
       bindings: [v.a, v.b, v.bias, v.c],
       struct: 'Gemm',
@@ -241,7 +262,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
   return [
     {
       name: `${name}.partial`,
-      code: gemmSource(kernel, 'partial'),
+      code: gemmSource(kernel, 'partial', aLoad),
       constants: shape,
       bindings: [v.a, v.b, v.bias, partials],
       struct: 'Gemm',

@@ -4,48 +4,77 @@ import type { ConvParams } from '../params';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
 import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, type Pass, type WorkspaceBuffer } from './types';
 
-/** Length of one row run of L: k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
 /** Built once: a new string per call would be hashed and collected on every call. */
 const kMecLowerSource = `${lowerInputWgsl}\n${mecLowerWgsl}`;
 
-export const mecRowPad = (p: ConvParams) => roundUp4(p.kW * p.inCPerGroup);
+/** One run of L: the k_w · i_c/g values of one input row under one output column. */
+const mecRun = (p: ConvParams) => p.kW * p.inCPerGroup;
+
+/**
+ * Whether L keeps its runs unpadded. Padding each run to a multiple of 4 lets the GEMM read A as
+ * aligned vec4s, but where runs are short it adds reduction work (3-channel 3×3 layers: k_h runs
+ * of 9 become 36 values against 28). With adjacent kernel rows (d_h = 1) one output row's window
+ * of L is a single run of k_h·k_w·i_c/g values (MEC.md, "The GEMMs"), so L can stay exactly
+ * MEC.md's size and the GEMM reads that window as f32s, padded once, to roundUp4(k_h·k_w·i_c/g).
+ */
+export const mecFlatRuns = (p: ConvParams) => p.dilationH === 1 && p.kH * roundUp4(mecRun(p)) > roundUp4(p.kH * mecRun(p));
+
+/** Values from one run of L to the next: k_w · i_c/g, padded to a multiple of 4 unless the runs are flat. */
+const mecRunStride = (p: ConvParams) => (mecFlatRuns(p) ? mecRun(p) : roundUp4(mecRun(p)));
 
 /**
  * Elements of MEC's L for all images: i_n · o_w · i_h · k_w · i_c (MEC.md, "Workspace"), i_h the
- * padded height; exactly that when k_w · i_c/g is a multiple of 4, else each run is padded to one.
+ * padded height; exactly that when k_w · i_c/g is a multiple of 4 or the runs are flat (then
+ * rounded up to whole vec4s, at most 3 more), else each run is padded to a multiple of 4.
  */
 export function mecLoweredElements(p: ConvParams): number {
-  return p.groups * p.batch * p.outW * p.paddedH * mecRowPad(p);
+  const elements = p.groups * p.batch * p.outW * p.paddedH * mecRunStride(p);
+  return mecFlatRuns(p) ? roundUp4(elements) : elements;
 }
 
-const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, p.kW * p.inCPerGroup);
+/** The weights as B: one segment of k_h·k_w·i_c/g rows for flat runs, else k_h segments of one run each. */
+const mecWeights = (p: ConvParams) => (mecFlatRuns(p) ? weightsLayout(p, 1, p.kH * mecRun(p)) : weightsLayout(p, p.kH, mecRun(p)));
 
 function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
-  // One invocation per segment of a run of L (mec_lower.wgsl).
-  const total = loweringInvocations(mecLoweredElements(p) / mecRowPad(p), mecRowPad(p));
+  // One invocation per segment of a run of L, or of the flat L (mec_lower.wgsl).
+  const flat = mecFlatRuns(p);
+  const stride = mecRunStride(p);
+  const elements = mecLoweredElements(p);
+  const total = flat ? Math.ceil(elements / 4 / kLoweringSegment) : loweringInvocations(elements / stride, stride);
   return {
     name: 'Mec.lower',
     code: kMecLowerSource,
-    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: channelQuads(p) ? 1 : 0 },
+    constants: {
+      WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0,
+      CHANNEL_QUADS: channelQuads(p) ? 1 : 0, FLAT_RUNS: flat ? 1 : 0,
+    },
     bindings: [x, l],
     struct: 'Lower',
     uniforms: {
       total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW, outW: p.outW,
-      paddedH: p.paddedH, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: mecRowPad(p),
+      paddedH: p.paddedH, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: stride,
+      elements: p.groups * p.batch * p.outW * p.paddedH * stride,
     },
     workgroups: elementwiseWorkgroups(total),
   };
 }
 
 /**
- * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][i_h][row run]:
- * one row of L per output column, so output row h reads from column h·s_h·run on (leading
- * dimension i_h·run), and dilated kernel rows step d_h·run inside the row.
+ * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][i_h][run]: one
+ * row of L per output column, so output row h reads from column h·s_h·run on (leading dimension
+ * i_h·run). Padded runs are read as vec4s, k_h runs of one each (dilated kernel rows step d_h·run
+ * inside the row); flat runs as one window of k_h·run f32s.
  */
 function lView(p: ConvParams) {
-  const run = mecRowPad(p);
+  const run = mecRunStride(p);
   const lda = p.paddedH * run;
-  return { lda, run, hStride: p.strideH * run, imageStride: p.outW * lda, groupStride: p.batch * p.outW * lda, K: p.kH * run };
+  const imageStride = p.outW * lda;
+  const view = { lda, hStride: p.strideH * run, imageStride, groupStride: p.batch * imageStride };
+  if (mecFlatRuns(p)) {
+    const K = roundUp4(p.kH * run);
+    return { ...view, K, aKInner: K, aKOuter: K, aF32: { kValid: p.kH * run } };
+  }
+  return { ...view, K: p.kH * run, aKInner: run, aKOuter: p.dilationH * run, aF32: undefined };
 }
 
 /** The B operand: the caller's HWIO weights, or a packed copy made by a pass added here. */
@@ -74,9 +103,9 @@ export const mecB: AlgorithmPlan = {
     passes.push(
       ...gemmPasses(p, {
         label: 'Mec.gemmB',
-        M: p.outH * p.outW, N: p.outCPerGroup, K: v.K,
+        M: p.outH * p.outW, N: p.outCPerGroup, K: v.K, aF32: v.aF32,
         batch: [p.batch, 1, p.groups],
-        a: l, aStrides: [v.imageStride, 0, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
+        a: l, aStrides: [v.imageStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
         aMInner: p.outW, aSMOuter: v.hStride,
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
@@ -106,9 +135,9 @@ export const mecA: AlgorithmPlan = {
     passes.push(
       ...gemmPasses(p, {
         label: 'Mec.gemmA',
-        M: p.batch * p.outW, N: p.outCPerGroup, K: v.K,
+        M: p.batch * p.outW, N: p.outCPerGroup, K: v.K, aF32: v.aF32,
         batch: [p.outH, 1, p.groups],
-        a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.run, aKOuter: p.dilationH * v.run,
+        a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         c: io.y, cStrides: [out.row, 0, out.group], cStrideM: out.m, cStrideN: out.n, cMInner: p.outW, cSMOuter: out.image,
