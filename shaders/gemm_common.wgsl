@@ -32,7 +32,8 @@ struct Gemm {
   // and compiling large register blocks is what costs (seconds each on SwiftShader).
   activation: u32, // 0 none, 1 relu, 2 relu6
   hasBias: u32,
-  // The reduction's real length: K rounded up to 4 when A is read as f32s, whose last quad is masked.
+  // The reduction's real length: where A is one window of K = roundUp4(kValid) per row, its last
+  // quad runs into the next row of L or past the buffer, and is masked (kInside).
   kValid: u32,
 }
 
@@ -83,6 +84,12 @@ fn batchEntry(z: u32) -> Part {
 // Offset of row m of A, in f32s from the partition's A offset.
 fn rowOfA(m: u32) -> u32 {
   return (m / u.aMInner) * u.aSMOuter + (m % u.aMInner) * u.lda;
+}
+
+// Which of k..k+3 are inside the reduction. Masked, not multiplied by B's zero rows: values past
+// a window are real input (or lie past the buffer), and an Inf or NaN there times 0 is NaN.
+fn kInside(k: u32) -> vec4<bool> {
+  return vec4u(k) + vec4u(0u, 1u, 2u, 3u) < vec4u(u.kValid);
 }
 
 // Offset of row m of C, in f32s from the partition's C offset (the block kernels step it instead).

@@ -1,7 +1,7 @@
 // Workgroup-tiled GEMM family (appended to gemm_common.wgsl), for GPUs: the workgroup stages a
 // TILE_M × TILE_K block of A and a TILE_K × TILE_N block of B in workgroup memory, then each
 // invocation accumulates a 4 × 4 block from it (TF.js's conv2d_mm design). Every quad of A lies
-// inside one run of L (runs are multiples of 4, or one unpadded run spans all of K), so the k-split
+// inside one run of L (runs are multiples of 4, or one window spans all of K), so the k-split
 // costs one division per load.
 
 override WG_X: u32 = 16u; // invocations along N; TILE_N = 4·WG_X
@@ -37,7 +37,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       var v = vec4f(0.0);
       if (p.valid && m < u.M && k < kEnd) {
         let column = (k / u.aKInner) * u.aKOuter + k % u.aKInner;
-        v = loadA(p.a + rowOfA(m) + column, k);
+        v = select(vec4f(0.0), loadA(p.a + rowOfA(m) + column), kInside(k));
       }
       tileA[i] = v;
     }

@@ -2,8 +2,9 @@
 // output column w, all i_h rows × k_w (dilated) taps × the group's channels, flattened (h, k_w, c).
 // Padding is a bounds check here: no padded copy of the input is ever made. Each (h) run of
 // k_w·i_c values is stored rowPad long (zeros after it) so the vec4 GEMM reads aligned rows.
-// With FLAT_RUNS the runs are not padded (mec.ts, mecFlatRuns): L is one flat array, exactly
-// MEC.md's size, and a vec4 may straddle runs, rows and strips.
+// With FLAT_RUNS the runs are padded less than to a multiple of 4, or not at all (mec.ts,
+// mecLayout's windows): L is one flat array of runs rowPad apart, and a vec4 may straddle runs,
+// rows and strips.
 // One invocation writes SEGMENT consecutive vec4s of a run, stepping from one tap to the next:
 // the u32 divisions that locate a value are paid once per segment, not per vec4 (they were most of
 // the lowering on SwiftShader, where each is scalar; measured), and a GPU still gets one
@@ -43,9 +44,9 @@ fn nextTap(t: vec2u) -> vec2u {
 }
 
 // Where a value of the flat L comes from: image n, group g, output column w, padded input row hp,
-// tap s, channel cg of the group.
+// position r in the run, which is tap s, channel cg of the group (zero once s reaches k_w).
 struct Source {
-  n: u32, g: u32, w: u32, hp: u32, s: u32, cg: u32,
+  n: u32, g: u32, w: u32, hp: u32, r: u32, s: u32, cg: u32,
 }
 
 // v, or 0 with a carry of 1 when v reached its limit: (value, carry), select()ed rather than branched.
@@ -54,13 +55,15 @@ fn wrap(v: u32, limit: u32) -> vec2u {
   return vec2u(select(v, 0u, full), select(0u, 1u, full));
 }
 
-// The value after `at` in L's (g, n, w, h, s, c) order.
+// The value after `at` in L's (g, n, w, h, run) order.
 fn nextSource(at: Source) -> Source {
   var r = at;
-  var d = wrap(at.cg + 1u, u.inCPerGroup);
-  r.cg = d.x;
-  d = wrap(at.s + d.y, u.kW);
-  r.s = d.x;
+  let c = wrap(at.cg + 1u, u.inCPerGroup);
+  var d = wrap(at.r + 1u, u.rowPad);
+  r.r = d.x;
+  // A new run starts again at tap 0, channel 0.
+  r.cg = select(c.x, 0u, d.y == 1u);
+  r.s = select(at.s + c.y, 0u, d.y == 1u);
   d = wrap(at.hp + d.y, u.paddedH);
   r.hp = d.x;
   d = wrap(at.w + d.y, u.outW);
@@ -78,6 +81,7 @@ fn lowerFlat(e: u32) {
   var t = j0 / u.rowPad;
   let r = j0 % u.rowPad;
   var at: Source;
+  at.r = r;
   at.s = r / u.inCPerGroup;
   at.cg = r % u.inCPerGroup;
   at.hp = t % u.paddedH;

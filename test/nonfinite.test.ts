@@ -1,7 +1,8 @@
 // Inf and NaN in the input reach exactly the outputs whose window holds them, as in the float64
 // reference, for every algorithm and GEMM family. This guards the reads past a window: MEC's
-// unpadded runs (3 channels) let the GEMM's last quad of k run into the next row of L, which
-// holds real input, so those values are masked, not multiplied by a zero weight (Inf · 0 = NaN).
+// windows of unpadded or part-padded runs (3 channels; mecLayout) let the GEMM's last quad of k
+// run into the next row of L, which holds real input, so those values are masked, not multiplied
+// by a zero weight (Inf · 0 = NaN).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type ConvEngine, createConvEngine, conv2dReference, type GemmKernel } from '../src/index';
 import { seededData, toleranceFor } from './grid';
@@ -14,11 +15,13 @@ afterAll(() => engine.destroy());
 
 const xShape = [1, 9, 8, 3];
 const wShape = [3, 3, 3, 4];
-// Row 8 is the last input row: only output row 6 covers it, but the flat window of output row 5
-// (rows 5-7) is followed in L by row 8's first value, channel 0 of pixel (8, w).
+// Stride 1 (unpadded runs of 9, windows of 27 read as f32s): the window of output row 5 (rows 5-7)
+// is followed in L by channel 0 of pixel (8, w). Stride 2 (runs of 9 padded to 10, windows of 30
+// read as vec4s): the window of output row 2 (rows 4-6) is followed by channels 0 and 1 of (7, w).
 const x = seededData(9 * 8 * 3, 11);
 x[(8 * 8 + 0) * 3 + 0] = Infinity;
 x[(8 * 8 + 5) * 3 + 0] = -Infinity;
+x[(7 * 8 + 2) * 3 + 1] = Infinity;
 x[(3 * 8 + 6) * 3 + 2] = NaN;
 const w = seededData(3 * 3 * 3 * 4, 12);
 
@@ -28,16 +31,16 @@ const kKernels: GemmKernel[] = [
   { family: 'tiled', wg: 8, tileK: 16 },
   { family: 'tiled', wg: 8, tileK: 16, splitK: 4 },
 ];
-const kCases = [
-  ...(['mec-a', 'mec-b', 'im2col'] as const).flatMap((algorithm) => kKernels.map((gemmKernel) => ({ algorithm, gemmKernel }))),
-  { algorithm: 'direct' as const, gemmKernel: undefined },
-];
+const kCases = [1, 2].flatMap((strides) => [
+  ...(['mec-a', 'mec-b', 'im2col'] as const).flatMap((algorithm) => kKernels.map((gemmKernel) => ({ strides, algorithm, gemmKernel }))),
+  { strides, algorithm: 'direct' as const, gemmKernel: undefined },
+]);
 
-test.each(kCases.map((c) => [`${c.algorithm}${c.gemmKernel ? `/${JSON.stringify(c.gemmKernel)}` : ''}`, c] as const))('%s', async (_n, c) => {
-  const want = conv2dReference(x, xShape, w, wShape, {});
+test.each(kCases.map((c) => [`s${c.strides}/${c.algorithm}${c.gemmKernel ? `/${JSON.stringify(c.gemmKernel)}` : ''}`, c] as const))('%s', async (_n, c) => {
+  const want = conv2dReference(x, xShape, w, wShape, { strides: c.strides });
   expect(want.some((v) => Number.isNaN(v))).toBe(true);
   expect(want.some((v) => Number.isFinite(v))).toBe(true);
-  const y = await engine.conv2d(x, xShape, w, wShape, { algorithm: c.algorithm, gemmKernel: c.gemmKernel });
+  const y = await engine.conv2d(x, xShape, w, wShape, { strides: c.strides, algorithm: c.algorithm, gemmKernel: c.gemmKernel });
   const got = await y.read();
   y.destroy();
   const tol = toleranceFor(27);

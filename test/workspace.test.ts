@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ConcreteAlgorithm, type ConvEngine, createConvEngine, requestDevice } from '../src/index';
 import { cachedPipelineCount } from '../src/gpu/pipelines';
 import { normalizeConvParams } from '../src/params';
+import { mecLayout } from '../src/plans/mec';
 import { gridCases, seededData, wShapeOf, xShapeOf } from './grid';
 
 interface Created {
@@ -41,22 +42,21 @@ const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
  * MEC.md, "Workspace, exactly", in f32 elements (i_h the padded height), with the documented
- * extensions: each run of k_w·i_c/g (MEC) or k_h·k_w·i_c/g (im2col) values is padded to a multiple
- * of 4, except MEC's flat runs (d_h = 1 and padding would lengthen the reduction), whose L is the
- * formula rounded up to whole vec4s; weights that are OIHW or not vec4-aligned are packed into a
- * padded copy.
+ * extensions: MEC's L holds runs of k_w·i_c/g values `run` apart in strips of `rows` runs
+ * (mecLayout: the formula itself for unpadded runs, rounded up to whole vec4s), im2col's rows of
+ * k_h·k_w·i_c/g values are padded to a multiple of 4, and weights that are OIHW or not
+ * vec4-aligned are packed into a padded copy.
  */
 function formulaElements(algorithm: ConcreteAlgorithm, xShape: number[], wShape: number[], options: Parameters<typeof normalizeConvParams>[2]) {
   const p = normalizeConvParams(xShape, wShape, options);
   const g = p.groups;
   const mecRun = p.kW * p.inCPerGroup;
   const colsRun = p.kH * p.kW * p.inCPerGroup;
-  const packed = (run: number) => p.layout === 'NCHW' || run % 4 !== 0 || p.outC % 4 !== 0 || p.outCPerGroup % 4 !== 0;
-  const flat = p.dilationH === 1 && p.kH * up4(mecRun) > up4(colsRun);
-  const mec = flat ? up4(g * p.batch * p.outW * p.paddedH * mecRun) : g * p.batch * p.outW * p.paddedH * up4(mecRun);
-  const mecWeights = flat
-    ? (packed(colsRun) ? g * up4(colsRun) * up4(p.outCPerGroup) : 0)
-    : (packed(mecRun) ? g * p.kH * up4(mecRun) * up4(p.outCPerGroup) : 0);
+  const packedLayout = p.layout === 'NCHW' || p.outC % 4 !== 0 || p.outCPerGroup % 4 !== 0;
+  const { run, rows } = mecLayout(p);
+  const mec = up4(g * p.batch * p.outW * rows * run);
+  // B: k_h segments of k_w·i_c/g rows, `run` apart, then zero rows up to a multiple of 4.
+  const mecWeights = packedLayout || run !== mecRun || (p.kH * run) % 4 !== 0 ? g * up4(p.kH * run) * up4(p.outCPerGroup) : 0;
   switch (algorithm) {
     case 'mec-b':
       return mec + mecWeights;
@@ -64,7 +64,7 @@ function formulaElements(algorithm: ConcreteAlgorithm, xShape: number[], wShape:
       // No intermediate: Solution A's GEMMs write the output layout directly.
       return mec + mecWeights;
     case 'im2col':
-      return g * p.batch * p.outH * p.outW * up4(colsRun) + (packed(colsRun) ? g * up4(colsRun) * up4(p.outCPerGroup) : 0);
+      return g * p.batch * p.outH * p.outW * up4(colsRun) + (packedLayout || colsRun % 4 !== 0 ? g * up4(colsRun) * up4(p.outCPerGroup) : 0);
     default:
       return 0;
   }
@@ -81,15 +81,28 @@ test('aligned layers use exactly MEC.md\'s workspace: i_n·o_w·i_h·k_w·i_c an
   expect(engine.workspaceBytes('direct', xShape, wShape, options)).toBe(0);
 });
 
-test('3-channel layers keep MEC\'s runs unpadded: L is exactly i_n·o_w·i_h·k_w·i_c floats', () => {
-  // VGG conv1_1 (cv7) and ResNet conv1 (cv3): runs of 9 and 21 values, which padding would make 12 and 24.
-  for (const [xShape, wShape, stride, pad] of [[[1, 224, 224, 3], [3, 3, 3, 64], 1, 1], [[1, 224, 224, 3], [7, 7, 3, 64], 2, 3]] as const) {
+test('short runs are padded only as far as their windows need (3-channel layers)', () => {
+  // [xShape, wShape, stride, pad, layout, run]: VGG conv1_1 (cv7) keeps runs of 9 (MEC.md's L
+  // exactly, windows read as f32s); ResNet conv1 (cv3, s_h = 2) pads runs of 21 to 22, not 24, so
+  // that its windows start on vec4s; AlexNet conv1 (cv1, s_h = 4) keeps 33, with one zero row per
+  // strip (227 -> 228 rows) to align the strips.
+  const cases = [
+    [[1, 224, 224, 3], [3, 3, 3, 64], 1, 1, 'window-f32', 9, 226],
+    [[1, 224, 224, 3], [7, 7, 3, 64], 2, 3, 'window-vec4', 22, 230],
+    [[1, 227, 227, 3], [11, 11, 3, 96], 4, 0, 'window-vec4', 33, 228],
+  ] as const;
+  for (const [xShape, wShape, stride, pad, kind, run, rows] of cases) {
     const options = { strides: stride, padding: [pad, pad, pad, pad] as const };
     const p = normalizeConvParams([...xShape], [...wShape], options);
-    const weights = 4 * up4(p.kH * p.kW * 3) * 64; // HWIO rows padded once, to a multiple of 4
-    const lBytes = 4 * p.batch * p.outW * p.paddedH * p.kW * p.inC;
+    expect(mecLayout(p)).toEqual({ kind, run, rows });
+    const weights = 4 * up4(p.kH * run) * p.outC; // k_h segments `run` apart, zero rows to a multiple of 4
+    const lBytes = 4 * up4(p.batch * p.outW * rows * run);
     expect(engine.workspaceBytes('mec-b', [...xShape], [...wShape], options)).toBe(lBytes + weights);
     expect(engine.workspaceBytes('mec-a', [...xShape], [...wShape], options)).toBe(lBytes + weights);
+    if (kind === 'window-f32') expect(lBytes).toBe(4 * p.batch * p.outW * p.paddedH * p.kW * p.inC);
+    // Always below padding every run to a multiple of 4, and below im2col's workspace.
+    expect(lBytes).toBeLessThan(4 * p.batch * p.outW * p.paddedH * up4(p.kW * p.inC));
+    expect(lBytes).toBeLessThan(engine.workspaceBytes('im2col', [...xShape], [...wShape], options));
   }
 });
 

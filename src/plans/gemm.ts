@@ -74,10 +74,12 @@ export interface GemmView {
   /** Reduction length including the zero padding of each run of A (a multiple of aKInner). */
   K: number;
   /**
-   * A's rows and offsets need not be multiples of 4: A is read as f32s and k ≥ kValid is masked
-   * (MEC's unpadded runs, one run of K = roundUp4(kValid) per row). Default: vec4-aligned A.
+   * The reduction's real length when A is one window of K = roundUp4(kValid) per row (aKInner = K)
+   * whose last quad runs past the window: k ≥ kValid is masked to zero (MEC's flat runs). Default K.
    */
-  aF32?: { kValid: number };
+  kValid?: number;
+  /** A's rows and offsets need not be multiples of 4: A is read as f32s (MEC's unpadded runs). Default: vec4s. */
+  aF32?: boolean;
   /** Sizes of the batch components z0, z1, z2 (z2 is the group). */
   batch: Strides3;
   a: GPUBuffer;
@@ -126,13 +128,14 @@ export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: 
   return { x: Math.max(x, Math.ceil(4 / y)), y };
 }
 
-/** How the GEMM reads A: aligned vec4s, or four f32s with the quad past the reduction masked. */
-type ALoad = 'vec4' | 'f32';
+/** How the GEMM reads A: aligned vec4s, the same with the quad past kValid masked, or four f32s (masked too). */
+type ALoad = 'vec4' | 'vec4Masked' | 'f32';
 
 /** The kernel's WGSL: the template with its register block written out for TM × TN4. */
 export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: string, aLoad: ALoad = 'vec4'): string {
   const { tm, tn4 } = kernel;
   const f32 = aLoad === 'f32';
+  const masked = aLoad !== 'vec4';
   const rows = [...Array(tm).keys()];
   const cols = [...Array(tn4).keys()];
   const decl = [
@@ -160,13 +163,12 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
     ...cols.map((j) => `let bias${j} = biasOf(p, n0 + ${4 * j}u);`),
     ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = bias${j};`)),
   ];
-  const loadRow = (i: number) => (f32
-    ? `let a${i} = select(vec4f(0.0), vec4f(a[aR${i} + k4], a[aR${i} + k4 + 1u], a[aR${i} + k4 + 2u], a[aR${i} + k4 + 3u]), kMask);`
-    : `let a${i} = a[aR${i} + k];`);
+  const load = (i: number) => (f32 ? `vec4f(a[aR${i} + k4], a[aR${i} + k4 + 1u], a[aR${i} + k4 + 2u], a[aR${i} + k4 + 3u])` : `a[aR${i} + k]`);
+  const loadRow = (i: number) => `let a${i} = ${masked ? `select(vec4f(0.0), ${load(i)}, kMask)` : load(i)};`;
   const body = [
     ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`)),
-    // One mask per quad of k, shared by the TM rows (gemm_a_f32.wgsl); A is one run, so k4 is also its offset.
-    ...(f32 ? ['let k4 = 4u * k;', 'let kMask = kInside(k4);'] : []),
+    // One mask per quad of k, shared by the TM rows; A is one run, so k4 is also its offset.
+    ...(masked ? ['let k4 = 4u * k;', 'let kMask = kInside(k4);'] : []),
     ...rows.flatMap((i) => [
       loadRow(i),
       ...cols.map((j) => `acc${i}_${j} = fma(vec4f(a${i}.x), b0_${j}, fma(vec4f(a${i}.y), b1_${j}, fma(vec4f(a${i}.z), b2_${j}, fma(vec4f(a${i}.w), b3_${j}, acc${i}_${j}))));`),
@@ -182,7 +184,8 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
 
 const sources = new Map<string, string>();
 const kStores = { vec4: gemmStoreVec4Wgsl, scalar: gemmStoreScalarWgsl, partial: gemmStorePartialWgsl };
-const kALoads = { vec4: gemmAVec4Wgsl, f32: gemmAF32Wgsl };
+const kALoads = { vec4: gemmAVec4Wgsl, vec4Masked: gemmAVec4Wgsl, f32: gemmAF32Wgsl };
+const kALoadSuffix = { vec4: '', vec4Masked: '.masked', f32: '.a32' };
 const kSplitKSumSources = {
   vec4: `${gemmCommonWgsl}\n${gemmAVec4Wgsl}\n${gemmStoreVec4Wgsl}\n${gemmSplitKReduceWgsl}`,
   scalar: `${gemmCommonWgsl}\n${gemmAVec4Wgsl}\n${gemmStoreScalarWgsl}\n${gemmSplitKReduceWgsl}`,
@@ -212,8 +215,10 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
   const offsets = [...aOffsets, v.K, v.ldb, ...v.bStrides];
   if (offsets.some((x) => x % 4 !== 0)) throw new Error(`gemm ${v.label}: views must be vec4-aligned, got ${offsets}`);
   if (v.K % v.aKInner !== 0) throw new Error(`gemm ${v.label}: K ${v.K} is not a multiple of aKInner ${v.aKInner}`);
-  if (v.aF32 && (v.aKInner !== v.K || v.K !== roundUp4(v.aF32.kValid))) throw new Error(`gemm ${v.label}: an f32 A is one run of K = roundUp4(kValid), got K ${v.K}, run ${v.aKInner}, kValid ${v.aF32.kValid}`);
-  const aLoad: ALoad = v.aF32 ? 'f32' : 'vec4';
+  const kValid = v.kValid ?? v.K;
+  const window = v.aF32 || kValid !== v.K;
+  if (window && (v.aKInner !== v.K || v.K !== roundUp4(kValid))) throw new Error(`gemm ${v.label}: a masked or f32 A is one window of K = roundUp4(kValid) per row, got K ${v.K}, run ${v.aKInner}, kValid ${kValid}`);
+  const aLoad: ALoad = v.aF32 ? 'f32' : window ? 'vec4Masked' : 'vec4';
   let wg: { x: number; y: number };
   let tile: { m: number; n: number };
   let shape: Record<string, number>;
@@ -241,9 +246,10 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
     cMInner: v.cMInner ?? v.M, cSMOuter: v.cSMOuter ?? 0,
     splitK, kChunk: Math.ceil(Math.ceil(v.K / splitK) / kTileOf(kernel)) * kTileOf(kernel), ldPartial,
-    activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0, kValid: v.aF32?.kValid ?? v.K,
+    activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0, kValid,
   });
-  const name = `${v.label}.${gemmKernelName(kernel)}${v.aF32 ? '.a32' : ''}`;
+  // The name keys the pipeline cache, so it names every variant of the code.
+  const name = `${v.label}.${gemmKernelName(kernel)}${kALoadSuffix[aLoad]}`;
   if (splitK === 1) {
     return [{
       name: `${name}${vec4Store ? '.store4' : ''}`,
@@ -295,26 +301,29 @@ export interface WeightsLayout {
   segments: number;
   segmentLength: number;
   segmentPad: number;
+  /** B's rows per group: the segments, then zero rows up to a multiple of 4 (the GEMM's K). */
+  rows: number;
   outCPad: number;
   /** B's leading dimension and group stride. */
   ldb: number;
   groupStride: number;
 }
 
-export function weightsLayout(p: ConvParams, segments: number, segmentLength: number): WeightsLayout {
-  const segmentPad = roundUp4(segmentLength);
-  const aligned = p.layout === 'NHWC' && segmentPad === segmentLength && p.outC % 4 === 0 && p.outCPerGroup % 4 === 0;
-  if (aligned) return { packed: false, segments, segmentLength, segmentPad, outCPad: p.outC, ldb: p.outC, groupStride: p.outCPerGroup };
+/** `segments` runs of `segmentLength` weights rows each, `segmentPad` apart (default: the length rounded up to 4). */
+export function weightsLayout(p: ConvParams, segments: number, segmentLength: number, segmentPad = roundUp4(segmentLength)): WeightsLayout {
+  const rows = roundUp4(segments * segmentPad);
+  const aligned = p.layout === 'NHWC' && segmentPad === segmentLength && rows === segments * segmentLength && p.outC % 4 === 0 && p.outCPerGroup % 4 === 0;
+  if (aligned) return { packed: false, segments, segmentLength, segmentPad, rows, outCPad: p.outC, ldb: p.outC, groupStride: p.outCPerGroup };
   const outCPad = roundUp4(p.outCPerGroup);
-  return { packed: true, segments, segmentLength, segmentPad, outCPad, ldb: outCPad, groupStride: segments * segmentPad * outCPad };
+  return { packed: true, segments, segmentLength, segmentPad, rows, outCPad, ldb: outCPad, groupStride: rows * outCPad };
 }
 
 export function packedWeightsWorkspace(p: ConvParams, l: WeightsLayout): WorkspaceBuffer[] {
-  return l.packed ? [{ name: 'weights.packed', elements: p.groups * l.segments * l.segmentPad * l.outCPad }] : [];
+  return l.packed ? [{ name: 'weights.packed', elements: p.groups * l.rows * l.outCPad }] : [];
 }
 
 export function packWeightsPass(p: ConvParams, l: WeightsLayout, src: GPUBuffer, dst: GPUBuffer): Pass {
-  const total = p.groups * l.segments * l.segmentPad * l.outCPad;
+  const total = p.groups * l.rows * l.outCPad;
   return {
     name: 'Weights.pack',
     code: weightsPackWgsl,
@@ -323,7 +332,7 @@ export function packWeightsPass(p: ConvParams, l: WeightsLayout, src: GPUBuffer,
     struct: 'Pack',
     uniforms: {
       total, kH: p.kH, kW: p.kW, inCPerGroup: p.inCPerGroup, outC: p.outC, outCPerGroup: p.outCPerGroup,
-      outCPad: l.outCPad, segments: l.segments, segmentLength: l.segmentLength, segmentPad: l.segmentPad,
+      outCPad: l.outCPad, segments: l.segments, segmentLength: l.segmentLength, segmentPad: l.segmentPad, rows: l.rows,
     },
     workgroups: elementwiseWorkgroups(total),
   };

@@ -11,36 +11,71 @@ const kMecLowerSource = `${lowerInputWgsl}\n${mecLowerWgsl}`;
 const mecRun = (p: ConvParams) => p.kW * p.inCPerGroup;
 
 /**
- * Whether L keeps its runs unpadded. Padding each run to a multiple of 4 lets the GEMM read A as
- * aligned vec4s, but where runs are short it adds reduction work (3-channel 3×3 layers: k_h runs
- * of 9 become 36 values against 28). With adjacent kernel rows (d_h = 1) one output row's window
- * of L is a single run of k_h·k_w·i_c/g values (MEC.md, "The GEMMs"), so L can stay exactly
- * MEC.md's size and the GEMM reads that window as f32s, padded once, to roundUp4(k_h·k_w·i_c/g).
+ * Reduction work of A read as f32s against aligned vec4s, per k: four loads, each bounds-checked,
+ * in place of one (Chromium on SwiftShader, cv1's K = 364: 52–57 ms against 45 for im2col's GEMM).
  */
-export const mecFlatRuns = (p: ConvParams) => p.dilationH === 1 && p.kH * roundUp4(mecRun(p)) > roundUp4(p.kH * mecRun(p));
+const kF32ReadCost = 1.2;
 
-/** Values from one run of L to the next: k_w · i_c/g, padded to a multiple of 4 unless the runs are flat. */
-const mecRunStride = (p: ConvParams) => (mecFlatRuns(p) ? mecRun(p) : roundUp4(mecRun(p)));
+/** How L is stored and how the GEMM reads it. */
+export interface MecLayout {
+  /** Values from one run of L to the next: the run, then zeros. */
+  run: number;
+  /** Runs per strip of L (one strip per output column): the padded height i_h, plus zero rows in 'window-vec4'. */
+  rows: number;
+  /**
+   * 'runs': each run padded to a multiple of 4, read as k_h runs of vec4s (any dilation).
+   * 'window-vec4': runs padded only as far as s_h·run % 4 = 0, so every output row's window of k_h
+   * adjacent runs (d_h = 1) starts aligned and is read as vec4s.
+   * 'window-f32': unpadded runs, MEC.md's size exactly; windows start anywhere and are read as f32s.
+   */
+  kind: 'runs' | 'window-vec4' | 'window-f32';
+}
+
+const leastFrom = (start: number, ok: (n: number) => boolean) => {
+  let n = start;
+  while (!ok(n)) n++;
+  return n;
+};
+
+/**
+ * The layout that needs the least reduction work. Padding each run to a multiple of 4 gives
+ * aligned vec4 reads, but on short runs it lengthens the reduction (3-channel 3×3 layers: k_h runs
+ * of 9 become 36 values against 28). With adjacent kernel rows (d_h = 1) an output row's window
+ * of L is one contiguous stretch of k_h runs (MEC.md, "The GEMMs"), padded once, at its end, to a
+ * multiple of 4 and masked there; for s_h = 2 or 4 a smaller pad per run aligns every window.
+ */
+export function mecLayout(p: ConvParams): MecLayout {
+  const r = mecRun(p);
+  const runs: MecLayout = { kind: 'runs', run: roundUp4(r), rows: p.paddedH };
+  if (p.dilationH !== 1 || r % 4 === 0) return runs;
+  const aligned = leastFrom(r, (n) => (p.strideH * n) % 4 === 0);
+  const candidates: [MecLayout, number][] = [
+    [runs, p.kH * runs.run],
+    ...(aligned % 4 !== 0 ? [[{ kind: 'window-vec4', run: aligned, rows: leastFrom(p.paddedH, (h) => (h * aligned) % 4 === 0) }, roundUp4(p.kH * aligned)] as [MecLayout, number]] : []),
+    [{ kind: 'window-f32', run: r, rows: p.paddedH }, kF32ReadCost * roundUp4(p.kH * r)],
+  ];
+  return candidates.reduce((best, c) => (c[1] < best[1] ? c : best))[0];
+}
 
 /**
  * Elements of MEC's L for all images: i_n · o_w · i_h · k_w · i_c (MEC.md, "Workspace"), i_h the
- * padded height; exactly that when k_w · i_c/g is a multiple of 4 or the runs are flat (then
- * rounded up to whole vec4s, at most 3 more), else each run is padded to a multiple of 4.
+ * padded height; exactly that when k_w · i_c/g is a multiple of 4 or the runs are unpadded (then
+ * rounded up to whole vec4s, at most 3 more); otherwise runs are padded as mecLayout says.
  */
 export function mecLoweredElements(p: ConvParams): number {
-  const elements = p.groups * p.batch * p.outW * p.paddedH * mecRunStride(p);
-  return mecFlatRuns(p) ? roundUp4(elements) : elements;
+  const l = mecLayout(p);
+  return roundUp4(p.groups * p.batch * p.outW * l.rows * l.run);
 }
 
-/** The weights as B: one segment of k_h·k_w·i_c/g rows for flat runs, else k_h segments of one run each. */
-const mecWeights = (p: ConvParams) => (mecFlatRuns(p) ? weightsLayout(p, 1, p.kH * mecRun(p)) : weightsLayout(p, p.kH, mecRun(p)));
+/** The weights as B: k_h segments of k_w·i_c/g rows, one per run of a window. */
+const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, mecRun(p), mecLayout(p).run);
 
 function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
   // One invocation per segment of a run of L, or of the flat L (mec_lower.wgsl).
-  const flat = mecFlatRuns(p);
-  const stride = mecRunStride(p);
-  const elements = mecLoweredElements(p);
-  const total = flat ? Math.ceil(elements / 4 / kLoweringSegment) : loweringInvocations(elements / stride, stride);
+  const layout = mecLayout(p);
+  const flat = layout.kind !== 'runs';
+  const elements = p.groups * p.batch * p.outW * layout.rows * layout.run;
+  const total = flat ? Math.ceil(Math.ceil(elements / 4) / kLoweringSegment) : loweringInvocations(elements / layout.run, layout.run);
   return {
     name: 'Mec.lower',
     code: kMecLowerSource,
@@ -52,29 +87,27 @@ function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
     struct: 'Lower',
     uniforms: {
       total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW, outW: p.outW,
-      paddedH: p.paddedH, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: stride,
-      elements: p.groups * p.batch * p.outW * p.paddedH * stride,
+      paddedH: layout.rows, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: layout.run, elements,
     },
     workgroups: elementwiseWorkgroups(total),
   };
 }
 
 /**
- * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][i_h][run]: one
- * row of L per output column, so output row h reads from column h·s_h·run on (leading dimension
- * i_h·run). Padded runs are read as vec4s, k_h runs of one each (dilated kernel rows step d_h·run
- * inside the row); flat runs as one window of k_h·run f32s.
+ * The GEMM view of L shared by both solutions. L is laid out [group][image][o_w][rows][run]: one
+ * strip of L per output column, so output row h reads from column h·s_h·run on (leading dimension
+ * rows·run). 'runs' are read as k_h runs of vec4s (dilated kernel rows step d_h·run inside the
+ * strip); windows as one stretch of k_h·run values, its last quad masked.
  */
 function lView(p: ConvParams) {
-  const run = mecRunStride(p);
-  const lda = p.paddedH * run;
+  const layout = mecLayout(p);
+  const { run } = layout;
+  const lda = layout.rows * run;
   const imageStride = p.outW * lda;
   const view = { lda, hStride: p.strideH * run, imageStride, groupStride: p.batch * imageStride };
-  if (mecFlatRuns(p)) {
-    const K = roundUp4(p.kH * run);
-    return { ...view, K, aKInner: K, aKOuter: K, aF32: { kValid: p.kH * run } };
-  }
-  return { ...view, K: p.kH * run, aKInner: run, aKOuter: p.dilationH * run, aF32: undefined };
+  if (layout.kind === 'runs') return { ...view, K: p.kH * run, aKInner: run, aKOuter: p.dilationH * run, kValid: undefined, aF32: false };
+  const K = roundUp4(p.kH * run);
+  return { ...view, K, aKInner: K, aKOuter: K, kValid: p.kH * run, aF32: layout.kind === 'window-f32' };
 }
 
 /** The B operand: the caller's HWIO weights, or a packed copy made by a pass added here. */
@@ -103,7 +136,7 @@ export const mecB: AlgorithmPlan = {
     passes.push(
       ...gemmPasses(p, {
         label: 'Mec.gemmB',
-        M: p.outH * p.outW, N: p.outCPerGroup, K: v.K, aF32: v.aF32,
+        M: p.outH * p.outW, N: p.outCPerGroup, K: v.K, kValid: v.kValid, aF32: v.aF32,
         batch: [p.batch, 1, p.groups],
         a: l, aStrides: [v.imageStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
         aMInner: p.outW, aSMOuter: v.hStride,
@@ -135,7 +168,7 @@ export const mecA: AlgorithmPlan = {
     passes.push(
       ...gemmPasses(p, {
         label: 'Mec.gemmA',
-        M: p.batch * p.outW, N: p.outCPerGroup, K: v.K, aF32: v.aF32,
+        M: p.batch * p.outW, N: p.outCPerGroup, K: v.K, kValid: v.kValid, aF32: v.aF32,
         batch: [p.outH, 1, p.groups],
         a: l, aStrides: [v.hStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
