@@ -106,26 +106,27 @@ export interface GemmView {
   cSMOuter?: number;
 }
 
-const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
-
-/** The largest power of two ≤ max whose multiples cover `count` with no more padding than any smaller one. */
-function leastWastePow2(count: number, max: number): number {
-  let best = 1;
-  for (let c = 2; c <= Math.min(max, pow2AtLeast(count)); c *= 2) {
-    if (Math.ceil(count / c) * c <= Math.ceil(count / best) * best) best = c;
-  }
-  return best;
-}
-
 /**
- * Workgroup shape of the block family: up to 64 invocations, sized so tiles waste as few rows and
- * columns as possible (M = 144 in 16-row blocks: y = 8 computes 256 rows, y = 1 exactly 144).
+ * Workgroup shape of the block family: x invocations along N, y along M, powers of two with
+ * y ≤ 8 and 4 ≤ x·y ≤ 64, the one that launches the fewest invocations once the blocks are padded
+ * to whole workgroups; of those, the largest workgroup, then the tallest. At least 4 invocations:
+ * SwiftShader runs them as one 4-wide SIMD group (PERF-NOTES), and a lane past the edge still
+ * computes (M = 144 in 16-row blocks takes y = 1: 144 rows, not 256, which halved cv6's GEMM; N = 32
+ * in 16-column blocks takes x = 2, y = 2, not x = 4 with two idle lanes).
  */
 export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number }): { x: number; y: number } {
-  const y = leastWastePow2(Math.ceil(M / kernel.tm), 8);
-  const x = leastWastePow2(Math.ceil(N / (4 * kernel.tn4)), kInvocationsPerWorkgroup / y);
-  // At least 4 invocations: SwiftShader runs them as one 4-wide SIMD group (PERF-NOTES).
-  return { x: Math.max(x, Math.ceil(4 / y)), y };
+  const blocksM = Math.ceil(M / kernel.tm);
+  const blocksN = Math.ceil(N / (4 * kernel.tn4));
+  const padded = (count: number, per: number) => Math.ceil(count / per) * per;
+  let best = { x: 64, y: 1, cost: Infinity };
+  for (let y = 1; y <= 8; y *= 2) {
+    for (let x = Math.max(1, 4 / y); x * y <= kInvocationsPerWorkgroup; x *= 2) {
+      const cost = padded(blocksM, y) * padded(blocksN, x);
+      const better = cost < best.cost || (cost === best.cost && (x * y > best.x * best.y || (x * y === best.x * best.y && y > best.y)));
+      if (better) best = { x, y, cost };
+    }
+  }
+  return { x: best.x, y: best.y };
 }
 
 /** How the GEMM reads A: aligned vec4s, the same with the quad past kValid masked, or four f32s (masked too). */
