@@ -310,3 +310,39 @@ export function peakText(layers: LayerResults[], peak: GemmPeak): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The README's results: one row per layer (auto, best MEC, im2col and the peers, ms; auto's
+ * GFLOP/s and share of the GEMM peak) and the geomean speed-ups of auto and best MEC.
+ */
+export function markdownResults(report: BenchReport): string {
+  const ms = (r?: ContestantResult) => (good(r) ? fixed(r.medianMs, r.medianMs < 10 ? 2 : 1) : '—');
+  const peak = report.gemmPeak?.best.gflops;
+  const rows = report.layers.map((l) => {
+    const of = (c: ContestantId) => l.results.find((r) => r.contestant === c);
+    const auto = of('auto');
+    const tfjs = of('tfjs');
+    const share = good(auto) && peak ? `${((100 * auto.gflops) / peak).toFixed(0)} %` : '—';
+    const vsTfjs = good(auto) && good(tfjs) ? `${(tfjs.medianMs / auto.medianMs).toFixed(1)}×` : '—';
+    return `| ${l.layer} | ${auto?.ran ?? '—'} | ${ms(auto)} | ${good(auto) ? gf(auto.gflops) : '—'} | ${share} | ${ms(bestMec(l))} | ${ms(of('im2col'))} | ${ms(tfjs)} | ${ms(of('ort-jsep'))} | ${ms(of('ort-webgpu'))} | ${vsTfjs} |`;
+  });
+  const ratio = (line: SummaryLine | undefined, b: keyof SummaryLine['speedup']) => {
+    const s = line?.speedup[b];
+    return s ? `${s.geomean.toFixed(2)}×` : '—';
+  };
+  const summaryRows = (['auto', 'best-mec'] as const).map((c) => {
+    const line = report.summary.find((s) => s.contestant === c);
+    return `| ${line?.label ?? c} | ${ratio(line, 'tfjs')} | ${ratio(line, 'ort-jsep')} | ${ratio(line, 'ort-webgpu')} | ${ratio(line, 'im2col')} |`;
+  });
+  return [
+    '| layer | auto ran | auto ms | GFLOP/s | % of GEMM peak | best MEC ms | im2col ms | TF.js 4.22 ms | ORT-web JSEP ms | ORT-web WebGPU EP ms | vs TF.js |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Geomean over the ${report.layers.length} layers, speed-up = their ms / our ms:`,
+    '',
+    '| ours | vs TF.js | vs ORT-web (JSEP) | vs ORT-web (WebGPU EP) | vs our im2col |',
+    '|---|---|---|---|---|',
+    ...summaryRows,
+  ].join('\n');
+}
