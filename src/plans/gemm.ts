@@ -75,7 +75,7 @@ export interface GemmView {
   K: number;
   /**
    * The reduction's real length when A is one window of K = roundUp4(kValid) per row (aKInner = K)
-   * whose last quad runs past the window: k ≥ kValid is masked to zero (MEC's flat runs). Default K.
+   * whose last quad runs past the window: k ≥ kValid is masked to zero (MEC's windows of short runs). Default K.
    */
   kValid?: number;
   /** A's rows and offsets need not be multiples of 4: A is read as f32s (MEC's unpadded runs). Default: vec4s. */
