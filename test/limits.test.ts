@@ -34,6 +34,9 @@ const shapes: Shape[] = [
   { name: 'one tall image, NHWC, padding and dilation', xShape: [1, 40, 9, 4], wShape: [3, 3, 4, 8], options: { padding: [2, 1, 1, 1], dilations: [2, 1] }, split: 'rows' },
   { name: 'two tall images, NCHW, stride 2', xShape: [2, 3, 45, 8], wShape: [4, 3, 5, 3], options: { layout: 'NCHW', strides: [2, 1], padding: 'same' }, split: 'rows' },
   { name: 'grouped, rows', xShape: [1, 30, 10, 4], wShape: [3, 3, 2, 6], options: { groups: 2, padding: 'valid' }, split: 'rows' },
+  // MEC's windows of short runs (mecLayout): unpadded runs of 9, and runs of 9 padded to 10 for s_h = 2.
+  { name: 'one tall 3-channel image, unpadded runs', xShape: [1, 40, 9, 3], wShape: [3, 3, 3, 4], options: { padding: 'same' }, split: 'rows' },
+  { name: 'one tall 3-channel image, stride 2, part-padded runs', xShape: [1, 41, 9, 3], wShape: [3, 3, 3, 4], options: { strides: 2, padding: 'same' }, split: 'rows' },
 ];
 
 describe(`chunked to maxStorageBufferBindingSize = ${kLimit} bytes`, () => {
