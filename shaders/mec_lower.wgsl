@@ -74,22 +74,27 @@ fn nextSource(at: Source) -> Source {
   return r;
 }
 
+// Run t of L, counted in (g, n, w, h) order: where it comes from, at its first value.
+fn runSource(t: u32) -> Source {
+  var at: Source;
+  at.hp = t % u.paddedH;
+  let strip = t / u.paddedH;
+  at.w = strip % u.outW;
+  let image = strip / u.outW;
+  at.n = image % u.batch;
+  at.g = image / u.batch;
+  return at;
+}
+
 // Segment e of the flat L: its first value located by division, every later one by stepping;
 // the vec4 past the last value is zero-filled.
 fn lowerFlat(e: u32) {
   let j0 = e * SEGMENT * 4u;
-  var t = j0 / u.rowPad;
   let r = j0 % u.rowPad;
-  var at: Source;
+  var at = runSource(j0 / u.rowPad);
   at.r = r;
   at.s = r / u.inCPerGroup;
   at.cg = r % u.inCPerGroup;
-  at.hp = t % u.paddedH;
-  t /= u.paddedH;
-  at.w = t % u.outW;
-  t /= u.outW;
-  at.n = t % u.batch;
-  at.g = t / u.batch;
   let quads = (u.elements + 3u) / 4u;
   let qEnd = min(e * SEGMENT + SEGMENT, quads);
   var j = j0;
@@ -119,14 +124,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let segments = (quads + SEGMENT - 1u) / SEGMENT;
   let q0 = (e % segments) * SEGMENT;
   let qEnd = min(q0 + SEGMENT, quads);
-  var t = e / segments;
+  let t = e / segments;
   let row = t * quads;
-  let hp = t % u.paddedH;
-  t /= u.paddedH;
-  let w = t % u.outW;
-  t /= u.outW;
-  let n = t % u.batch;
-  let g = t / u.batch;
+  let at = runSource(t);
+  let hp = at.hp;
+  let w = at.w;
+  let n = at.n;
+  let g = at.g;
   let j = q0 * 4u;
   // The first tap by division, every later one by stepping.
   var t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);

@@ -63,18 +63,26 @@ export function mecLayout(p: ConvParams): MecLayout {
  * rounded up to whole vec4s, at most 3 more); otherwise runs are padded as mecLayout says.
  */
 export function mecLoweredElements(p: ConvParams): number {
-  const l = mecLayout(p);
-  return roundUp4(p.groups * p.batch * p.outW * l.rows * l.run);
+  return roundUp4(layoutValues(p, mecLayout(p)));
 }
 
-/** The weights as B: k_h segments of k_w·i_c/g rows, one per run of a window. */
-const mecWeights = (p: ConvParams) => weightsLayout(p, p.kH, mecRun(p), mecLayout(p).run);
+/** L's values, padding included, before rounding up to whole vec4s. */
+const layoutValues = (p: ConvParams, layout: MecLayout) => p.groups * p.batch * p.outW * layout.rows * layout.run;
 
-function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
+/** The weights as B: k_h segments of k_w·i_c/g rows, one per run of a window. */
+const mecWeights = (p: ConvParams, layout: MecLayout) => weightsLayout(p, p.kH, mecRun(p), layout.run);
+
+/** Both solutions: L, the packed weights where needed, split-K partials. */
+const mecWorkspace = (p: ConvParams, kernel: GemmKernel): WorkspaceBuffer[] => [
+  { name: 'mec.L', elements: mecLoweredElements(p) },
+  ...packedWeightsWorkspace(p, mecWeights(p, mecLayout(p))),
+  ...splitKWorkspace(p, kernel),
+];
+
+function lowerPass(p: ConvParams, layout: MecLayout, x: GPUBuffer, l: GPUBuffer): Pass {
   // One invocation per segment of a run of L, or of the flat L (mec_lower.wgsl).
-  const layout = mecLayout(p);
   const flat = layout.kind !== 'runs';
-  const elements = p.groups * p.batch * p.outW * layout.rows * layout.run;
+  const elements = layoutValues(p, layout);
   const total = flat ? Math.ceil(Math.ceil(elements / 4) / kLoweringSegment) : loweringInvocations(elements / layout.run, layout.run);
   return {
     name: 'Mec.lower',
@@ -99,8 +107,7 @@ function lowerPass(p: ConvParams, x: GPUBuffer, l: GPUBuffer): Pass {
  * rows·run). 'runs' are read as k_h runs of vec4s (dilated kernel rows step d_h·run inside the
  * strip); windows as one stretch of k_h·run values, its last quad masked.
  */
-function lView(p: ConvParams) {
-  const layout = mecLayout(p);
+function lView(p: ConvParams, layout: MecLayout) {
   const { run } = layout;
   const lda = layout.rows * run;
   const imageStride = p.outW * lda;
@@ -111,8 +118,8 @@ function lView(p: ConvParams) {
 }
 
 /** The B operand: the caller's HWIO weights, or a packed copy made by a pass added here. */
-function weightsOperand(p: ConvParams, io: ConvBuffers, passes: Pass[]) {
-  const layout = mecWeights(p);
+function weightsOperand(p: ConvParams, l: MecLayout, io: ConvBuffers, passes: Pass[]) {
+  const layout = mecWeights(p, l);
   if (!layout.packed) return { b: io.w, layout };
   const packed = io.workspace[1];
   passes.push(packWeightsPass(p, layout, io.w, packed));
@@ -126,12 +133,13 @@ function weightsOperand(p: ConvParams, io: ConvBuffers, passes: Pass[]) {
  */
 export const mecB: AlgorithmPlan = {
   algorithm: 'mec-b',
-  workspace: (p, kernel): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p)), ...splitKWorkspace(p, kernel)],
+  workspace: mecWorkspace,
   passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
-    const passes: Pass[] = [lowerPass(p, io.x, l)];
-    const { b, layout } = weightsOperand(p, io, passes);
-    const v = lView(p);
+    const lLayout = mecLayout(p);
+    const passes: Pass[] = [lowerPass(p, lLayout, io.x, l)];
+    const { b, layout } = weightsOperand(p, lLayout, io, passes);
+    const v = lView(p, lLayout);
     const out = outputStrides(p);
     passes.push(
       ...gemmPasses(p, {
@@ -158,12 +166,13 @@ export const mecB: AlgorithmPlan = {
  */
 export const mecA: AlgorithmPlan = {
   algorithm: 'mec-a',
-  workspace: (p, kernel): WorkspaceBuffer[] => [{ name: 'mec.L', elements: mecLoweredElements(p) }, ...packedWeightsWorkspace(p, mecWeights(p)), ...splitKWorkspace(p, kernel)],
+  workspace: mecWorkspace,
   passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
-    const passes: Pass[] = [lowerPass(p, io.x, l)];
-    const { b, layout } = weightsOperand(p, io, passes);
-    const v = lView(p);
+    const lLayout = mecLayout(p);
+    const passes: Pass[] = [lowerPass(p, lLayout, io.x, l)];
+    const { b, layout } = weightsOperand(p, lLayout, io, passes);
+    const v = lView(p, lLayout);
     const out = outputStrides(p);
     passes.push(
       ...gemmPasses(p, {
