@@ -3,14 +3,22 @@
 // workgroup memory. Large blocks amortise the gathers on CPU-like adapters (PERF-NOTES).
 // The block is written out statement by statement: SwiftShader keeps indexed arrays in memory
 // (4-6× slower, measured), and WGSL neither sizes arrays nor unrolls loops by `override`. The
-// host fills the four `//#` lines for a given TM × TN4 (the pipeline key names it).
+// host fills the `//#` lines for a given TM × TN4 (the pipeline key names it). With B shared
+// (gemm.ts, shareB) the host adds `enable subgroups;`, the workgroup is one column of invocations
+// (WG_X = 1, so a subgroup's lanes read the same columns of B) and each lane loads one of the
+// four rows of B per quad of k, broadcast to the others: a quarter of the B loads.
 //# constants: TM rows and TN4 vec4 columns per invocation
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_id) lid: vec3u,
+  //# builtins: the subgroup lane, where the lanes share B
+) {
   let p = partOf(wid, nwg);
   if (!p.valid) {
     return;

@@ -19,7 +19,6 @@ struct Lower {
   rowPad: u32, _p0: u32, _p1: u32, _p2: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> cols: array<vec4f>;
 @group(0) @binding(2) var<uniform> u: Lower;
 

@@ -25,7 +25,6 @@ struct Lower {
   padLeft: u32, rowPad: u32, elements: u32, _p1: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> l: array<vec4f>;
 @group(0) @binding(2) var<uniform> u: Lower;
 

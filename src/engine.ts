@@ -22,7 +22,7 @@ import { chooseAlgorithm, kPlans } from './plans/choose';
 import { type ChunkPlan, type Copy, planChunks } from './plans/chunks';
 import { shapeClassKey, type TuneOptions, tuneConv } from './tune';
 import { defaultTuneStore, kMemoryTuneStore, type TuneEntry, type TuneStore } from './tune-cache';
-import { type GemmKernel, kDefaultGemmKernel } from './plans/gemm';
+import { type GemmCaps, type GemmKernel, gemmCapsOf, gemmKernelRuns, kDefaultGemmKernel, kGemmKernels } from './plans/gemm';
 import { type ConvBuffers, type Pass, type WorkspaceBuffer, workspaceElements } from './plans/types';
 import { GpuTensor, type TensorOwner } from './tensor';
 
@@ -96,14 +96,16 @@ const kBytesPerElement = 4;
 /** GPUMapMode.READ, spelled out so Node needs no WebGPU globals. */
 const kMapRead = 0x0001;
 
-function checkGemmKernel(k: GemmKernel): GemmKernel {
+function checkGemmKernel(k: GemmKernel, caps: GemmCaps): GemmKernel {
   const name = 'options.gemmKernel';
   const int = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
   if (k === null || typeof k !== 'object') throw new ConvArgumentError(name, k, "must be { family: 'block', tm, tn4 } or { family: 'tiled', wg, tileK, splitK? }");
   if (k.family === 'block') {
     if (!int(k.tm, 1, 32)) throw new ConvArgumentError(`${name}.tm`, k.tm, 'must be an integer from 1 to 32');
     if (!int(k.tn4, 1, 8)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 8');
-    return { family: 'block', tm: k.tm, tn4: k.tn4 };
+    if (k.shareB !== undefined && typeof k.shareB !== 'boolean') throw new ConvArgumentError(`${name}.shareB`, k.shareB, 'must be a boolean');
+    if (k.shareB && !caps.shareB) throw new ConvArgumentError(`${name}.shareB`, k.shareB, "needs the device feature 'subgroups' with subgroups of at least 4 invocations, which this device lacks");
+    return k.shareB ? { family: 'block', tm: k.tm, tn4: k.tn4, shareB: true } : { family: 'block', tm: k.tm, tn4: k.tn4 };
   }
   if (k.family === 'tiled') {
     if (![4, 8, 16].includes(k.wg)) throw new ConvArgumentError(`${name}.wg`, k.wg, 'must be 4, 8 or 16');
@@ -164,6 +166,9 @@ export class ConvEngine implements TensorOwner {
   /** The device's limits, lowered where the engine was asked to plan with smaller ones. */
   readonly limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupsPerDimension: number; maxBufferSize: number };
   private readonly tuning: TuningSettings;
+  private readonly gemmCaps: GemmCaps;
+  /** The GEMM kernels this device runs (kGemmKernels less those needing features it lacks): what the autotuner tries. */
+  readonly gemmKernels: readonly GemmKernel[];
 
   constructor(
     readonly device: GPUDevice,
@@ -178,6 +183,8 @@ export class ConvEngine implements TensorOwner {
       maxBufferSize: device.limits.maxBufferSize,
     };
     this.buffers = new BufferManager(device, poolBytes);
+    this.gemmCaps = gemmCapsOf(device);
+    this.gemmKernels = kGemmKernels.filter((k) => gemmKernelRuns(k, this.gemmCaps));
     this.lost = device.lost.then((info) => {
       this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message || 'the device is gone');
       return this.lostError;
@@ -205,7 +212,7 @@ export class ConvEngine implements TensorOwner {
     if (!(typeof budget === 'number' && budget >= 0)) throw new ConvArgumentError('memoryBudgetBytes', budget, 'must be a non-negative number of bytes');
     const params = normalizeConvParams(xShape, wShape, options, options.bias !== undefined);
     const make = (chosen: ConcreteAlgorithm, kernel: GemmKernel, chosenBy: ConvPlan['chosenBy']): ConvPlan => {
-      const gemmKernel = checkGemmKernel(options.gemmKernel ?? kernel);
+      const gemmKernel = checkGemmKernel(options.gemmKernel ?? kernel, this.gemmCaps);
       const chunks = this.chunksFor(params, chosen, gemmKernel);
       const workspace = chunks?.workspace ?? kPlans[chosen].workspace(params, gemmKernel);
       return { algorithm: chosen, gemmKernel, params, workspace, workspaceBytes: workspaceElements(workspace) * kBytesPerElement, outputShape: outputShape(params), chunks, chosenBy };
@@ -216,7 +223,8 @@ export class ConvEngine implements TensorOwner {
       return plan;
     }
     const tuned = this.tuned[shapeClassKey(params)];
-    if (tuned && tuned.workspaceBytes <= budget) return make(tuned.algorithm, tuned.gemmKernel, 'tuned');
+    // A persisted choice whose kernel this device cannot run (another device on the adapter, without subgroups) is not used.
+    if (tuned && tuned.workspaceBytes <= budget && gemmKernelRuns(tuned.gemmKernel, this.gemmCaps)) return make(tuned.algorithm, tuned.gemmKernel, 'tuned');
     const candidates = [chooseAlgorithm(params, 'auto'), 'mec-b', isDepthwise(params) ? 'depthwise' : 'direct'] as const;
     for (const c of candidates) {
       const plan = make(c, kDefaultGemmKernel, 'rules');

@@ -1,6 +1,6 @@
 import type { Conv2dOptions, ConvEngine, ConvPlan } from './engine';
 import { type ConcreteAlgorithm, type ConvParams, isDepthwise } from './params';
-import { type GemmKernel, gemmKernelName, kDefaultGemmKernel, kGemmKernels } from './plans/gemm';
+import { type GemmKernel, gemmKernelName, kDefaultGemmKernel } from './plans/gemm';
 import { timeConv2d } from './profile/timing';
 import type { TuneEntry } from './tune-cache';
 
@@ -44,7 +44,8 @@ export async function tuneConv(
   plan: (algorithm: ConcreteAlgorithm, gemmKernel: GemmKernel) => ConvPlan,
   { memoryBudgetBytes = Infinity, runs = 2, onCandidate }: TuneOptions = {},
 ): Promise<TuneEntry> {
-  const p = plan('direct', kGemmKernels[0]).params;
+  const kernels = engine.gemmKernels;
+  const p = plan('direct', kDefaultGemmKernel).params;
   const candidates: Record<string, number> = {};
   let best: { algorithm: ConcreteAlgorithm; gemmKernel: GemmKernel; ms: number; workspaceBytes: number } | undefined;
   const x = engine.upload(new Float32Array(xShape.reduce((a, b) => a * b, 1)), xShape);
@@ -71,7 +72,7 @@ export async function tuneConv(
     if (!best || ms < best.ms) best = { algorithm, gemmKernel, ms, workspaceBytes: candidatePlan.workspaceBytes };
   };
   try {
-    const families = [kDefaultGemmKernel, kGemmKernels.find((k) => k.family === 'tiled')!];
+    const families = [kDefaultGemmKernel, kernels.find((k) => k.family === 'tiled')!];
     // Depthwise takes the family's kernel too: a register block, or more invocations for a GPU.
     if (isDepthwise(p)) for (const k of families) await time('depthwise', k);
     await time('direct', families[0]);
@@ -80,7 +81,7 @@ export async function tuneConv(
     if (winner && gemmAlgorithms.includes(winner.algorithm)) {
       // Every kernel of each family that came close on the winning algorithm (on a GPU both do).
       const close = families.filter((k) => candidates[`${winner.algorithm}/${gemmKernelName(k)}`] <= kCloseFamily * winner.ms).map((k) => k.family);
-      for (const k of kGemmKernels.filter((k) => close.includes(k.family))) await time(winner.algorithm, k);
+      for (const k of kernels.filter((k) => close.includes(k.family))) await time(winner.algorithm, k);
     }
   } finally {
     x.destroy();

@@ -18,8 +18,8 @@ test('timePasses names each pass of the plan, in order, with a positive GPU time
   const x = seededData(20 * 18 * 4, 1);
   const w = seededData(3 * 3 * 4 * 8, 2);
   const cases = [
-    { algorithm: 'mec-b', names: [/^Mec\.lower$/, /^Mec\.gemmB\.block/] },
-    { algorithm: 'im2col', names: [/^Im2col\.lower$/, /^Im2col\.gemm\.block/] },
+    { algorithm: 'mec-b', names: [/^Mec\.lower\.quads$/, /^Mec\.gemmB\.block/] },
+    { algorithm: 'im2col', names: [/^Im2col\.lower\.quads$/, /^Im2col\.gemm\.block/] },
     { algorithm: 'direct', names: [/^Direct\.conv$/] },
   ] as const;
   for (const { algorithm, names } of cases) {

@@ -64,6 +64,7 @@ export async function requestDevice(request: AdapterRequest = {}): Promise<GPUDe
   }
   const requiredFeatures: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups' as GPUFeatureName);
   const requiredLimits: Record<string, number> = {};
   const wanted: Record<string, number> = {
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,

@@ -23,9 +23,12 @@ export const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
  * splitK = S > 1 also splits the reduction into S slices summed by a second pass: S times the
  * invocations, for layers whose output alone leaves most of a GPU idle (cv12: 49 × 512 outputs
  * are 1,568 invocations at 4 × 4 each, on an H100 that runs 270,000 at once), at the cost of S
- * partial outputs of workspace.
+ * partial outputs of workspace. A block kernel with shareB = true lets each four lanes of a
+ * subgroup load one of B's four rows per quad of k and broadcast it to the others (the device
+ * needs 'subgroups', with subgroups of at least 4): a quarter of the B loads, which on SwiftShader
+ * are gathers (a 16 × 32 block: 1024² × 4096 GEMM 6.8 → 9.1 GFLOP/s, measured).
  */
-export type GemmKernel = { family: 'block'; tm: number; tn4: number } | { family: 'tiled'; wg: number; tileK: number; splitK?: number };
+export type GemmKernel = { family: 'block'; tm: number; tn4: number; shareB?: boolean } | { family: 'tiled'; wg: number; tileK: number; splitK?: number };
 
 /**
  * The default before any tuning: a 16 × 8 block. The autotuner prefers 16 × 16 on 12 of the 13 GEMM
@@ -44,16 +47,33 @@ export const kGemmKernels: readonly GemmKernel[] = [
   // (cv4, cv5, cv8), no faster on small ones; the autotuner tries it where the block family wins.
   // 32 × 16 was as fast but compiled in 7 s against 2.4 s: not offered.
   { family: 'block', tm: 16, tn4: 8 },
+  // With B shared in subgroups (where the device has them): 16 × 32 was the fastest of 4 × 32 to
+  // 32 × 32 on SwiftShader; blocks with 8 or fewer columns gained nothing (few B loads to share).
+  { family: 'block', tm: 16, tn4: 8, shareB: true },
+  { family: 'block', tm: 32, tn4: 4, shareB: true },
   { family: 'tiled', wg: 8, tileK: 16 },
   { family: 'tiled', wg: 16, tileK: 16 },
   { family: 'tiled', wg: 8, tileK: 16, splitK: 4 },
   { family: 'tiled', wg: 8, tileK: 16, splitK: 16 },
 ];
 
+/** What a device offers the GEMM kernels beyond core WebGPU. */
+export interface GemmCaps {
+  /** 'subgroups' is enabled and every subgroup has at least 4 lanes: the block kernels can share B. */
+  shareB: boolean;
+}
+
+export function gemmCapsOf(device: GPUDevice): GemmCaps {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { subgroupMinSize?: number } }).adapterInfo;
+  return { shareB: device.features.has('subgroups' as GPUFeatureName) && (info?.subgroupMinSize ?? 0) >= 4 };
+}
+
+export const gemmKernelRuns = (k: GemmKernel, caps: GemmCaps) => k.family !== 'block' || !k.shareB || caps.shareB;
+
 export const splitKOf = (k: GemmKernel) => (k.family === 'tiled' ? (k.splitK ?? 1) : 1);
 
 export const gemmKernelName = (k: GemmKernel) =>
-  k.family === 'block' ? `block${k.tm}x${4 * k.tn4}` : `tiled${4 * k.wg}k${k.tileK}${splitKOf(k) > 1 ? `s${splitKOf(k)}` : ''}`;
+  k.family === 'block' ? `block${k.tm}x${4 * k.tn4}${k.shareB ? 'sg' : ''}` : `tiled${4 * k.wg}k${k.tileK}${splitKOf(k) > 1 ? `s${splitKOf(k)}` : ''}`;
 
 /**
  * The partial sums of a split-K kernel: S slices of the convolution's GEMM output, every group's
@@ -114,13 +134,15 @@ export interface GemmView {
  * computes (M = 144 in 16-row blocks takes y = 1: 144 rows, not 256, which halved cv6's GEMM; N = 32
  * in 16-column blocks takes x = 2, y = 2, not x = 4 with two idle lanes).
  */
-export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number }): { x: number; y: number } {
+export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: number; shareB?: boolean }): { x: number; y: number } {
   const blocksM = Math.ceil(M / kernel.tm);
   const blocksN = Math.ceil(N / (4 * kernel.tn4));
   const padded = (count: number, per: number) => Math.ceil(count / per) * per;
   let best = { x: 64, y: 1, cost: Infinity };
-  for (let y = 1; y <= 8; y *= 2) {
-    for (let x = Math.max(1, 4 / y); x * y <= kInvocationsPerWorkgroup; x *= 2) {
+  // Shared B: one column of invocations, so every subgroup's lanes have the same columns of B.
+  const maxY = kernel.shareB ? kInvocationsPerWorkgroup : 8;
+  for (let y = kernel.shareB ? 4 : 1; y <= maxY; y *= 2) {
+    for (let x = Math.max(1, 4 / y); x * y <= kInvocationsPerWorkgroup && (!kernel.shareB || x === 1); x *= 2) {
       const cost = padded(blocksM, y) * padded(blocksN, x);
       const better = cost < best.cost || (cost === best.cost && (x * y > best.x * best.y || (x * y === best.x * best.y && y > best.y)));
       if (better) best = { x, y, cost };
@@ -133,8 +155,9 @@ export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: 
 type ALoad = 'vec4' | 'vec4Masked' | 'f32';
 
 /** The kernel's WGSL: the template with its register block written out for TM × TN4. */
-export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: string, aLoad: ALoad = 'vec4'): string {
+export function gemmBlockSource(kernel: { tm: number; tn4: number; shareB?: boolean }, prelude: string, aLoad: ALoad = 'vec4'): string {
   const { tm, tn4 } = kernel;
+  const shareB = kernel.shareB === true;
   const f32 = aLoad === 'f32';
   const masked = aLoad !== 'vec4';
   const rows = [...Array(tm).keys()];
@@ -166,8 +189,15 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
   ];
   const load = (i: number) => (f32 ? `vec4f(a[aR${i} + k4], a[aR${i} + k4 + 1u], a[aR${i} + k4 + 2u], a[aR${i} + k4 + 3u])` : `a[aR${i} + k]`);
   const loadRow = (i: number) => `let a${i} = ${masked ? `select(vec4f(0.0), ${load(i)}, kMask)` : load(i)};`;
+  const bLoads = shareB
+    ? [
+        // Lane l of each four loads B's row k + l, and the four rows reach every lane by broadcast.
+        ...cols.map((j) => `let bs${j} = b[bC${j} + bRow + bLane];`),
+        ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = subgroupBroadcast(bs${j}, ${kk}u);`)),
+      ]
+    : [0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`));
   const body = [
-    ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`)),
+    ...bLoads,
     // One mask per quad of k, shared by the TM rows; A is one run, so k4 is also its offset.
     ...(masked ? ['let k4 = 4u * k;', 'let kMask = kInside(k4);'] : []),
     ...rows.flatMap((i) => [
@@ -177,8 +207,9 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number }, prelude: st
   ];
   const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, cR${i}, n0 + ${4 * j}u, acc${i}_${j}, p);`));
   const fill = (code: string, marker: string, lines: string[]) => fillTemplate(code, marker, lines, 'gemm_block.wgsl');
-  let code = fill(`${prelude}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
-  code = fill(code, 'declarations', decl);
+  let code = fill(`${shareB ? 'enable subgroups;\n' : ''}${prelude}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
+  code = fill(code, 'builtins', shareB ? ['@builtin(subgroup_invocation_id) lane: u32,'] : []);
+  code = fill(code, 'declarations', shareB ? [...decl, 'let bLane = (lane % 4u) * ldb;'] : decl);
   code = fill(code, 'body', body);
   return fill(code, 'stores', stores);
 }

@@ -1,11 +1,16 @@
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
 import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
+import lowerXF32Wgsl from '../../shaders/lower_x_f32.wgsl?raw';
+import lowerXQuadsWgsl from '../../shaders/lower_x_quads.wgsl?raw';
 import type { ConvParams } from '../params';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
 import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, type Pass, type WorkspaceBuffer } from './types';
 
-/** Built once: a new string per call would be hashed and collected on every call. */
-const kMecLowerSource = `${lowerInputWgsl}\n${mecLowerWgsl}`;
+/** Built once (a new string per call would be hashed and collected on every call); the input read as f32s, or as vec4s where channels come in quads. */
+const kMecLowerSource = {
+  f32: `${lowerInputWgsl}\n${lowerXF32Wgsl}\n${mecLowerWgsl}`,
+  quads: `${lowerInputWgsl}\n${lowerXQuadsWgsl}\n${mecLowerWgsl}`,
+};
 
 /** One run of L: the k_w · i_c/g values of one input row under one output column. */
 const mecRun = (p: ConvParams) => p.kW * p.inCPerGroup;
@@ -84,12 +89,14 @@ function lowerPass(p: ConvParams, layout: MecLayout, x: GPUBuffer, l: GPUBuffer)
   const flat = layout.kind !== 'runs';
   const elements = layoutValues(p, layout);
   const total = flat ? Math.ceil(Math.ceil(elements / 4) / kLoweringSegment) : loweringInvocations(elements / layout.run, layout.run);
+  const quads = channelQuads(p);
   return {
-    name: 'Mec.lower',
-    code: kMecLowerSource,
+    // The name keys the pipeline cache: it names the input's binding type.
+    name: quads ? 'Mec.lower.quads' : 'Mec.lower',
+    code: kMecLowerSource[quads ? 'quads' : 'f32'],
     constants: {
       WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0,
-      CHANNEL_QUADS: channelQuads(p) ? 1 : 0, FLAT_RUNS: flat ? 1 : 0,
+      CHANNEL_QUADS: quads ? 1 : 0, FLAT_RUNS: flat ? 1 : 0,
     },
     bindings: [x, l],
     struct: 'Lower',

@@ -1,5 +1,5 @@
 import type { ConvEngine } from '../engine';
-import { type GemmKernel, gemmKernelName, kGemmKernels } from '../plans/gemm';
+import { type GemmKernel, gemmKernelName } from '../plans/gemm';
 import { timeConv2d, uploadBenchTensor } from './timing';
 
 export interface GemmPeak {
@@ -17,7 +17,7 @@ export interface GemmPeak {
  * in conv layers (k_h·k_w·i_c), so the stores do not dominate. The bench prints each layer's
  * GFLOP/s as a share of this.
  */
-export async function measureGemmPeak(engine: ConvEngine, size = 1024, { runs = 3, kernels = kGemmKernels } = {}): Promise<GemmPeak> {
+export async function measureGemmPeak(engine: ConvEngine, size = 1024, { runs = 3, kernels = engine.gemmKernels } = {}): Promise<GemmPeak> {
   const xShape = [1, 1, size, 4 * size];
   const wShape = [1, 1, 4 * size, size];
   const x = uploadBenchTensor(engine, xShape, 1);
