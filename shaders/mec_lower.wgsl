@@ -2,9 +2,8 @@
 // output column w, all i_h rows × k_w (dilated) taps × the group's channels, flattened (h, k_w, c).
 // Padding is a bounds check here: no padded copy of the input is ever made. Each (h) run of
 // k_w·i_c values is stored rowPad long (zeros after it) so the vec4 GEMM reads aligned rows.
-// With FLAT_RUNS the runs are padded less than to a multiple of 4, or not at all (mec.ts,
-// mecLayout's windows): L is one flat array of runs rowPad apart, and a vec4 may straddle runs,
-// rows and strips.
+// Runs padded less than to a multiple of 4, or not at all (mec.ts, mecLayout's windows), are
+// lowered by mec_lower_flat.wgsl.
 // One invocation writes SEGMENT consecutive vec4s of a run, stepping from one tap to the next:
 // the u32 divisions that locate a value are paid once per segment, not per vec4 (they were most of
 // the lowering on SwiftShader, where each is scalar; measured), and a GPU still gets one
@@ -15,14 +14,13 @@ override INPUT_NCHW: bool = false;
 // NHWC with i_c/g a multiple of 4: a quad of a run is four adjacent channels of one pixel.
 override CHANNEL_QUADS: bool = false;
 override SEGMENT: u32 = 8u;
-override FLAT_RUNS: bool = false;
 
 struct Lower {
   total: u32, batch: u32, inH: u32, inW: u32,
   inC: u32, inCPerGroup: u32, kW: u32, outW: u32,
   paddedH: u32, strideW: u32, dilationW: u32, padTop: u32,
-  // rowPad: values from one run to the next; elements: L's values before rounding up to vec4s.
-  padLeft: u32, rowPad: u32, elements: u32, _p1: u32,
+  // rowPad: values from one run to the next.
+  padLeft: u32, rowPad: u32, _p0: u32, _p1: u32,
 }
 
 @group(0) @binding(1) var<storage, read_write> l: array<vec4f>;
@@ -42,38 +40,12 @@ fn nextTap(t: vec2u) -> vec2u {
   return select(vec2u(t.x, cg), vec2u(t.x + 1u, 0u), cg == u.inCPerGroup);
 }
 
-// Where a value of the flat L comes from: image n, group g, output column w, padded input row hp,
-// position r in the run, which is tap s, channel cg of the group (zero once s reaches k_w).
+// Where a run of L comes from: image n, group g, output column w, padded input row hp.
 struct Source {
-  n: u32, g: u32, w: u32, hp: u32, r: u32, s: u32, cg: u32,
+  n: u32, g: u32, w: u32, hp: u32,
 }
 
-// v, or 0 with a carry of 1 when v reached its limit: (value, carry), select()ed rather than branched.
-fn wrap(v: u32, limit: u32) -> vec2u {
-  let full = v == limit;
-  return vec2u(select(v, 0u, full), select(0u, 1u, full));
-}
-
-// The value after `at` in L's (g, n, w, h, run) order.
-fn nextSource(at: Source) -> Source {
-  var r = at;
-  let c = wrap(at.cg + 1u, u.inCPerGroup);
-  var d = wrap(at.r + 1u, u.rowPad);
-  r.r = d.x;
-  // A new run starts again at tap 0, channel 0.
-  r.cg = select(c.x, 0u, d.y == 1u);
-  r.s = select(at.s + c.y, 0u, d.y == 1u);
-  d = wrap(at.hp + d.y, u.paddedH);
-  r.hp = d.x;
-  d = wrap(at.w + d.y, u.outW);
-  r.w = d.x;
-  d = wrap(at.n + d.y, u.batch);
-  r.n = d.x;
-  r.g = at.g + d.y;
-  return r;
-}
-
-// Run t of L, counted in (g, n, w, h) order: where it comes from, at its first value.
+// Run t of L, counted in (g, n, w, h) order: where it comes from.
 fn runSource(t: u32) -> Source {
   var at: Source;
   at.hp = t % u.paddedH;
@@ -85,38 +57,11 @@ fn runSource(t: u32) -> Source {
   return at;
 }
 
-// Segment e of the flat L: its first value located by division, every later one by stepping;
-// the vec4 past the last value is zero-filled.
-fn lowerFlat(e: u32) {
-  let j0 = e * SEGMENT * 4u;
-  let r = j0 % u.rowPad;
-  var at = runSource(j0 / u.rowPad);
-  at.r = r;
-  at.s = r / u.inCPerGroup;
-  at.cg = r % u.inCPerGroup;
-  let quads = (u.elements + 3u) / 4u;
-  let qEnd = min(e * SEGMENT + SEGMENT, quads);
-  var j = j0;
-  for (var q = e * SEGMENT; q < qEnd; q++) {
-    var v = vec4f(0.0);
-    for (var i = 0u; i < 4u; i++) {
-      v[i] = select(0.0, tap(at.n, at.g, at.hp, at.w, at.s, at.cg), j < u.elements);
-      at = nextSource(at);
-      j++;
-    }
-    l[q] = v;
-  }
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   // e counts segments of L (total of them); L is laid out [g][n][w][h][rowPad / 4] in vec4s.
   let e = gid.x + nwg.x * WORKGROUP_SIZE * (gid.y + nwg.y * gid.z);
   if (e >= u.total) {
-    return;
-  }
-  if (FLAT_RUNS) {
-    lowerFlat(e);
     return;
   }
   let quads = u.rowPad / 4u;

@@ -1,3 +1,4 @@
+import mecLowerFlatWgsl from '../../shaders/mec_lower_flat.wgsl?raw';
 import mecLowerWgsl from '../../shaders/mec_lower.wgsl?raw';
 import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import lowerXF32Wgsl from '../../shaders/lower_x_f32.wgsl?raw';
@@ -84,25 +85,41 @@ const mecWorkspace = (p: ConvParams, kernel: GemmKernel): WorkspaceBuffer[] => [
   ...splitKWorkspace(p, kernel),
 ];
 
+/** Runs of a strip per invocation of the flat lowering, located once: 8 beat 1, 4 and 16 on cv1, cv3 and cv7 (SwiftShader). */
+const kFlatRuns = 8;
+
 function lowerPass(p: ConvParams, layout: MecLayout, x: GPUBuffer, l: GPUBuffer): Pass {
-  // One invocation per segment of a run of L, or of the flat L (mec_lower.wgsl).
-  const flat = layout.kind !== 'runs';
   const elements = layoutValues(p, layout);
-  const total = flat ? Math.ceil(Math.ceil(elements / 4) / kLoweringSegment) : loweringInvocations(elements / layout.run, layout.run);
+  const runs = elements / layout.run;
+  if (layout.kind !== 'runs') {
+    // The flat L of short runs: one invocation per kFlatRuns runs of a strip (mec_lower_flat.wgsl).
+    const total = (runs / layout.rows) * Math.ceil(layout.rows / kFlatRuns);
+    return {
+      name: 'Mec.lowerFlat',
+      code: mecLowerFlatWgsl,
+      constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, RUNS: kFlatRuns },
+      bindings: [x, l],
+      struct: 'LowerFlat',
+      uniforms: {
+        total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW, outW: p.outW,
+        rows: layout.rows, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: layout.run, elements,
+      },
+      workgroups: elementwiseWorkgroups(total),
+    };
+  }
+  // One invocation per segment of a run of L (mec_lower.wgsl).
+  const total = loweringInvocations(runs, layout.run);
   const quads = channelQuads(p);
   return {
     // The name keys the pipeline cache: it names the input's binding type.
     name: quads ? 'Mec.lower.quads' : 'Mec.lower',
     code: kMecLowerSource[quads ? 'quads' : 'f32'],
-    constants: {
-      WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0,
-      CHANNEL_QUADS: quads ? 1 : 0, FLAT_RUNS: flat ? 1 : 0,
-    },
+    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: quads ? 1 : 0 },
     bindings: [x, l],
     struct: 'Lower',
     uniforms: {
       total, batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, inCPerGroup: p.inCPerGroup, kW: p.kW, outW: p.outW,
-      paddedH: layout.rows, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: layout.run, elements,
+      paddedH: layout.rows, strideW: p.strideW, dilationW: p.dilationW, padTop: p.padTop, padLeft: p.padLeft, rowPad: layout.run,
     },
     workgroups: elementwiseWorkgroups(total),
   };
