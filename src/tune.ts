@@ -34,7 +34,8 @@ const kCloseFamily = 1.5;
 /**
  * Time a handful of candidates on this adapter and keep the fastest: first every algorithm with
  * the default kernel of each family, then on the winning algorithm the other kernels of every
- * family that came within kCloseFamily of it. Nothing is decided by the adapter's name.
+ * family that came within kCloseFamily of it, then the fastest kernel on the other GEMM
+ * algorithms. Nothing is decided by the adapter's name.
  */
 export async function tuneConv(
   engine: ConvEngine,
@@ -82,6 +83,11 @@ export async function tuneConv(
       // Every kernel of each family that came close on the winning algorithm (on a GPU both do).
       const close = families.filter((k) => candidates[`${winner.algorithm}/${gemmKernelName(k)}`] <= kCloseFamily * winner.ms).map((k) => k.family);
       for (const k of kernels.filter((k) => close.includes(k.family))) await time(winner.algorithm, k);
+      // The best kernel on the other GEMM algorithms too: with the default kernel they are often
+      // within noise of the winner (SwiftShader, cv2: the tuner put im2col first, and the bench's
+      // interleaved rounds then ran its default-kernel im2col at 61 ms against mec-b's 49).
+      const kernel = best!.gemmKernel;
+      for (const algorithm of gemmAlgorithms) await time(algorithm, kernel);
     }
   } finally {
     x.destroy();
