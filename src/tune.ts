@@ -28,6 +28,8 @@ const gemmAlgorithms: ConcreteAlgorithm[] = ['mec-a', 'mec-b', 'im2col'];
 /** Candidates faster than this get kShortCallRuns more timed runs. */
 const kShortCallMs = 10;
 const kShortCallRuns = 8;
+/** The fastest this many candidates are timed again at the end. */
+const kRecheck = 3;
 /** A family whose default kernel ran within this factor of the winner has all its kernels tried. */
 const kCloseFamily = 1.5;
 
@@ -35,7 +37,7 @@ const kCloseFamily = 1.5;
  * Time a handful of candidates on this adapter and keep the fastest: first every algorithm with
  * the default kernel of each family, then on the winning algorithm the other kernels of every
  * family that came within kCloseFamily of it, then the fastest kernel on the other GEMM
- * algorithms. Nothing is decided by the adapter's name.
+ * algorithms; last, the kRecheck fastest once more. Nothing is decided by the adapter's name.
  */
 export async function tuneConv(
   engine: ConvEngine,
@@ -48,7 +50,9 @@ export async function tuneConv(
   const kernels = engine.gemmKernels;
   const p = plan('direct', kDefaultGemmKernel).params;
   const candidates: Record<string, number> = {};
-  let best: { algorithm: ConcreteAlgorithm; gemmKernel: GemmKernel; ms: number; workspaceBytes: number } | undefined;
+  type Timed = { name: string; algorithm: ConcreteAlgorithm; gemmKernel: GemmKernel; ms: number; workspaceBytes: number };
+  const timed: Timed[] = [];
+  let best: Timed | undefined;
   const x = engine.upload(new Float32Array(xShape.reduce((a, b) => a * b, 1)), xShape);
   const w = engine.upload(new Float32Array(wShape.reduce((a, b) => a * b, 1)), wShape);
   const bias = options.bias === undefined ? undefined : engine.upload(new Float32Array(p.outC), [1, 1, 1, p.outC]);
@@ -70,7 +74,9 @@ export async function tuneConv(
       // A candidate the device cannot run (a limit, memory) is simply not chosen.
     }
     candidates[name] = ms;
-    if (!best || ms < best.ms) best = { algorithm, gemmKernel, ms, workspaceBytes: candidatePlan.workspaceBytes };
+    const entry = { name, algorithm, gemmKernel, ms, workspaceBytes: candidatePlan.workspaceBytes };
+    timed.push(entry);
+    if (!best || ms < best.ms) best = entry;
   };
   try {
     const families = [kDefaultGemmKernel, kernels.find((k) => k.family === 'tiled')!];
@@ -89,11 +95,24 @@ export async function tuneConv(
       const kernel = best!.gemmKernel;
       for (const algorithm of gemmAlgorithms) await time(algorithm, kernel);
     }
+    // The closest few once more, compiled and warm by now: one lucky run among 16 candidates on a
+    // noisy 2-core adapter chose block16x16 for cv7 (62 ms in the bench; 16×32 shared-B ran 46 ms).
+    for (const entry of timed.filter((t) => Number.isFinite(t.ms)).sort((a, b) => a.ms - b.ms).slice(0, kRecheck)) {
+      try {
+        const call = { ...options, bias, algorithm: entry.algorithm, gemmKernel: entry.gemmKernel };
+        entry.ms = Math.min(entry.ms, (await timeConv2d(engine, x, w, call, { runs: runs + 1, warmup: 0 })).minMs);
+      } catch {
+        // It ran once; keep that time.
+      }
+      candidates[entry.name] = entry.ms;
+    }
+    best = timed.reduce<Timed | undefined>((b, t) => (!b || t.ms < b.ms ? t : b), undefined);
   } finally {
     x.destroy();
     w.destroy();
     bias?.destroy();
   }
   if (!best || best.ms === Infinity) throw new Error('autotune: no candidate ran');
-  return { ...best, candidates };
+  const { name: _name, ...choice } = best;
+  return { ...choice, candidates };
 }
