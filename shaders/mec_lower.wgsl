@@ -40,23 +40,6 @@ fn nextTap(t: vec2u) -> vec2u {
   return select(vec2u(t.x, cg), vec2u(t.x + 1u, 0u), cg == u.inCPerGroup);
 }
 
-// Where a run of L comes from: image n, group g, output column w, padded input row hp.
-struct Source {
-  n: u32, g: u32, w: u32, hp: u32,
-}
-
-// Run t of L, counted in (g, n, w, h) order: where it comes from.
-fn runSource(t: u32) -> Source {
-  var at: Source;
-  at.hp = t % u.paddedH;
-  let strip = t / u.paddedH;
-  at.w = strip % u.outW;
-  let image = strip / u.outW;
-  at.n = image % u.batch;
-  at.g = image / u.batch;
-  return at;
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   // e counts segments of L (total of them); L is laid out [g][n][w][h][rowPad / 4] in vec4s.
@@ -68,13 +51,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let segments = (quads + SEGMENT - 1u) / SEGMENT;
   let q0 = (e % segments) * SEGMENT;
   let qEnd = min(q0 + SEGMENT, quads);
-  let t = e / segments;
+  var t = e / segments;
   let row = t * quads;
-  let at = runSource(t);
-  let hp = at.hp;
-  let w = at.w;
-  let n = at.n;
-  let g = at.g;
+  let hp = t % u.paddedH;
+  t /= u.paddedH;
+  let w = t % u.outW;
+  t /= u.outW;
+  let n = t % u.batch;
+  let g = t / u.batch;
   let j = q0 * 4u;
   // The first tap by division, every later one by stepping.
   var t0 = vec2u(j / u.inCPerGroup, j % u.inCPerGroup);

@@ -4,7 +4,7 @@ import lowerXF32Wgsl from '../../shaders/lower_x_f32.wgsl?raw';
 import lowerXQuadsWgsl from '../../shaders/lower_x_quads.wgsl?raw';
 import type { ConvParams } from '../params';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
-import { type AlgorithmPlan, channelQuads, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, type Pass } from './types';
+import { type AlgorithmPlan, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, loweringShader, type Pass } from './types';
 
 /** Length of one im2col row: k_h · k_w · i_c/g values, padded to a multiple of 4 for vec4 reads. */
 export const im2colRowPad = (p: ConvParams) => roundUp4(p.kH * p.kW * p.inCPerGroup);
@@ -17,11 +17,7 @@ export function im2colLoweredElements(p: ConvParams): number {
   return p.groups * p.batch * p.outH * p.outW * im2colRowPad(p);
 }
 
-/** Built once (a new string per call would be hashed and collected on every call); the input read as f32s, or as vec4s where channels come in quads. */
-const kIm2colLowerSource = {
-  f32: `${lowerInputWgsl}\n${lowerXF32Wgsl}\n${im2colLowerWgsl}`,
-  quads: `${lowerInputWgsl}\n${lowerXQuadsWgsl}\n${im2colLowerWgsl}`,
-};
+const im2colLowerShader = loweringShader('Im2col.lower', lowerInputWgsl, lowerXF32Wgsl, lowerXQuadsWgsl, im2colLowerWgsl);
 
 const im2colWeights = (p: ConvParams) => weightsLayout(p, 1, p.kH * p.kW * p.inCPerGroup);
 
@@ -34,13 +30,12 @@ export const im2col: AlgorithmPlan = {
     // One invocation per segment of a row of the matrix (im2col_lower.wgsl).
     const K = im2colRowPad(p);
     const total = loweringInvocations(im2colLoweredElements(p) / K, K);
-    const quads = channelQuads(p);
+    const shader = im2colLowerShader(p);
     const passes: Pass[] = [
       {
-        // The name keys the pipeline cache: it names the input's binding type.
-        name: quads ? 'Im2col.lower.quads' : 'Im2col.lower',
-        code: kIm2colLowerSource[quads ? 'quads' : 'f32'],
-        constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: quads ? 1 : 0 },
+        name: shader.name,
+        code: shader.code,
+        constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: shader.quads ? 1 : 0 },
         bindings: [io.x, cols],
         struct: 'Lower',
         uniforms: {

@@ -5,13 +5,9 @@ import lowerXF32Wgsl from '../../shaders/lower_x_f32.wgsl?raw';
 import lowerXQuadsWgsl from '../../shaders/lower_x_quads.wgsl?raw';
 import type { ConvParams } from '../params';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
-import { type AlgorithmPlan, channelQuads, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, type Pass, type WorkspaceBuffer } from './types';
+import { type AlgorithmPlan, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, loweringShader, type Pass, type WorkspaceBuffer } from './types';
 
-/** Built once (a new string per call would be hashed and collected on every call); the input read as f32s, or as vec4s where channels come in quads. */
-const kMecLowerSource = {
-  f32: `${lowerInputWgsl}\n${lowerXF32Wgsl}\n${mecLowerWgsl}`,
-  quads: `${lowerInputWgsl}\n${lowerXQuadsWgsl}\n${mecLowerWgsl}`,
-};
+const mecLowerShader = loweringShader('Mec.lower', lowerInputWgsl, lowerXF32Wgsl, lowerXQuadsWgsl, mecLowerWgsl);
 
 /** One run of L: the k_w · i_c/g values of one input row under one output column. */
 const mecRun = (p: ConvParams) => p.kW * p.inCPerGroup;
@@ -109,12 +105,11 @@ function lowerPass(p: ConvParams, layout: MecLayout, x: GPUBuffer, l: GPUBuffer)
   }
   // One invocation per segment of a run of L (mec_lower.wgsl).
   const total = loweringInvocations(runs, layout.run);
-  const quads = channelQuads(p);
+  const shader = mecLowerShader(p);
   return {
-    // The name keys the pipeline cache: it names the input's binding type.
-    name: quads ? 'Mec.lower.quads' : 'Mec.lower',
-    code: kMecLowerSource[quads ? 'quads' : 'f32'],
-    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: quads ? 1 : 0 },
+    name: shader.name,
+    code: shader.code,
+    constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, SEGMENT: kLoweringSegment, INPUT_NCHW: p.layout === 'NCHW' ? 1 : 0, CHANNEL_QUADS: shader.quads ? 1 : 0 },
     bindings: [x, l],
     struct: 'Lower',
     uniforms: {

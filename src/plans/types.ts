@@ -50,3 +50,14 @@ export const activationCode = (p: ConvParams) => ({ none: 0, relu: 1, relu6: 2 }
 export const workspaceElements = (buffers: WorkspaceBuffer[]) => buffers.reduce((s, b) => s + b.elements, 0);
 /** NHWC input with i_c/g in fours: each vec4 of a lowered row is four adjacent channels of one pixel. */
 export const channelQuads = (p: ConvParams) => p.layout === 'NHWC' && p.inCPerGroup % 4 === 0;
+
+/**
+ * A lowering's two builds, made once (a new string per call would be hashed and collected on
+ * every call): the input read as f32s, or as vec4s where the channels come in quads. The pass
+ * name keys the pipeline cache, so it names the build.
+ */
+export function loweringShader(name: string, common: string, inputF32: string, inputQuads: string, body: string) {
+  const f32 = `${common}\n${inputF32}\n${body}`;
+  const quads = `${common}\n${inputQuads}\n${body}`;
+  return (p: ConvParams) => (channelQuads(p) ? { name: `${name}.quads`, code: quads, quads: true } : { name, code: f32, quads: false });
+}
