@@ -105,7 +105,8 @@ function checkGemmKernel(k: GemmKernel, caps: GemmCaps): GemmKernel {
     if (!int(k.tn4, 1, 8)) throw new ConvArgumentError(`${name}.tn4`, k.tn4, 'must be an integer from 1 to 8');
     if (k.shareB !== undefined && typeof k.shareB !== 'boolean') throw new ConvArgumentError(`${name}.shareB`, k.shareB, 'must be a boolean');
     if (k.shareB && !caps.shareB) throw new ConvArgumentError(`${name}.shareB`, k.shareB, "needs the device feature 'subgroups' with subgroups of at least 4 invocations, which this device lacks");
-    return k.shareB ? { family: 'block', tm: k.tm, tn4: k.tn4, shareB: true } : { family: 'block', tm: k.tm, tn4: k.tn4 };
+    if (k.rowWindows !== undefined && typeof k.rowWindows !== 'boolean') throw new ConvArgumentError(`${name}.rowWindows`, k.rowWindows, 'must be a boolean');
+    return { family: 'block', tm: k.tm, tn4: k.tn4, ...(k.shareB ? { shareB: true } : {}), ...(k.rowWindows === false ? { rowWindows: false } : {}) };
   }
   if (k.family === 'tiled') {
     if (![4, 8, 16].includes(k.wg)) throw new ConvArgumentError(`${name}.wg`, k.wg, 'must be 4, 8 or 16');

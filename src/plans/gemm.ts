@@ -9,6 +9,7 @@ import gemmStoreVec4Wgsl from '../../shaders/gemm_store_vec4.wgsl?raw';
 import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
 import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
+import { gemmWindowSource, type RowWindows, type WindowBlock, windowBlock, windowBlockName } from './gemm-window';
 import { fillTemplate } from './template';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
@@ -26,9 +27,11 @@ export const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
  * partial outputs of workspace. A block kernel with shareB = true lets each four lanes of a
  * subgroup load one of B's four rows per quad of k and broadcast it to the others (the device
  * needs 'subgroups', with subgroups of at least 4): a quarter of the B loads, which on SwiftShader
- * are gathers (a 16 × 32 block: 1024² × 4096 GEMM 6.8 → 9.1 GFLOP/s, measured).
+ * are gathers (a 16 × 32 block: 1024² × 4096 GEMM 6.8 → 9.1 GFLOP/s, measured). On MEC's
+ * Solution B a block kernel by default lets adjacent output rows share the runs of L they read
+ * (gemm_window.wgsl) where that saves work; rowWindows = false reads every row's window apart.
  */
-export type GemmKernel = { family: 'block'; tm: number; tn4: number; shareB?: boolean } | { family: 'tiled'; wg: number; tileK: number; splitK?: number };
+export type GemmKernel = { family: 'block'; tm: number; tn4: number; shareB?: boolean; rowWindows?: boolean } | { family: 'tiled'; wg: number; tileK: number; splitK?: number };
 
 /**
  * The default before any tuning: a 16 × 8 block. The autotuner prefers 16 × 16 on 12 of the 13 GEMM
@@ -73,7 +76,7 @@ export const gemmKernelRuns = (k: GemmKernel, caps: GemmCaps) => k.family !== 'b
 export const splitKOf = (k: GemmKernel) => (k.family === 'tiled' ? (k.splitK ?? 1) : 1);
 
 export const gemmKernelName = (k: GemmKernel) =>
-  k.family === 'block' ? `block${k.tm}x${4 * k.tn4}${k.shareB ? 'sg' : ''}` : `tiled${4 * k.wg}k${k.tileK}${splitKOf(k) > 1 ? `s${splitKOf(k)}` : ''}`;
+  k.family === 'block' ? `block${k.tm}x${4 * k.tn4}${k.shareB ? 'sg' : ''}${k.rowWindows === false ? '-nowindows' : ''}` : `tiled${4 * k.wg}k${k.tileK}${splitKOf(k) > 1 ? `s${splitKOf(k)}` : ''}`;
 
 /**
  * The partial sums of a split-K kernel: S slices of the convolution's GEMM output, every group's
@@ -124,6 +127,12 @@ export interface GemmView {
   /** Rows come in runs of cMInner, cSMOuter apart (default: one run of M). */
   cMInner?: number;
   cSMOuter?: number;
+  /**
+   * Rows m = h·o_w + w (aMInner = o_w) whose A rows are windows of runs in one strip per column w
+   * (lda apart), output row h from run h·s_h on (aKInner, the run; aKOuter = d_h·run): block
+   * kernels may then share runs between adjacent rows (gemm_window.wgsl). MEC's Solution B.
+   */
+  windows?: RowWindows;
 }
 
 /**
@@ -223,12 +232,14 @@ const kSplitKSumSources = {
   scalar: `${gemmCommonWgsl}\n${gemmAVec4Wgsl}\n${gemmStoreScalarWgsl}\n${gemmSplitKReduceWgsl}`,
 };
 /** The kernel's WGSL: the shared views and epilogue, how A is read, the output store (scalar or vec4), the kernel. */
-function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial', aLoad: ALoad): string {
-  const key = `${gemmKernelName(kernel)}/${store}/${aLoad}`;
+function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial', aLoad: ALoad, window?: { block: WindowBlock; windows: RowWindows }): string {
+  const key = `${gemmKernelName(kernel)}/${store}/${aLoad}${window ? `/${windowBlockName(window.block, window.windows)}` : ''}`;
   let code = sources.get(key);
   if (!code) {
     const prelude = `${gemmCommonWgsl}\n${kALoads[aLoad]}\n${kStores[store]}`;
-    code = kernel.family === 'block' ? gemmBlockSource(kernel, prelude, aLoad) : `${prelude}\n${gemmTiledWgsl}`;
+    code = kernel.family === 'tiled'
+      ? `${prelude}\n${gemmTiledWgsl}`
+      : window ? gemmWindowSource(kernel, window.block, window.windows, prelude) : gemmBlockSource(kernel, prelude, aLoad);
     sources.set(key, code);
   }
   return code;
@@ -251,11 +262,18 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
   const window = v.aF32 || kValid !== v.K;
   if (window && (v.aKInner !== v.K || v.K !== roundUp4(kValid))) throw new Error(`gemm ${v.label}: a masked or f32 A is one window of K = roundUp4(kValid) per row, got K ${v.K}, run ${v.aKInner}, kValid ${kValid}`);
   const aLoad: ALoad = v.aF32 ? 'f32' : window ? 'vec4Masked' : 'vec4';
+  const rowWindows = kernel.family === 'block' && aLoad === 'vec4' ? windowsOf(v, kernel) : undefined;
   let wg: { x: number; y: number };
   let tile: { m: number; n: number };
   let shape: Record<string, number>;
+  // Rows the kernel's blocks span: a window block covers whole output columns and rows, padded.
+  let paddedM = v.M;
   if (kernel.family === 'block') {
-    wg = blockWorkgroup(v.M, v.N, kernel);
+    if (rowWindows) {
+      const { block, windows } = rowWindows;
+      paddedM = Math.ceil(windows.outH / block.th) * Math.ceil(v.aMInner! / block.tw) * kernel.tm;
+    }
+    wg = blockWorkgroup(paddedM, v.N, kernel);
     tile = { m: wg.y * kernel.tm, n: wg.x * 4 * kernel.tn4 };
     shape = { WG_X: wg.x, WG_Y: wg.y };
   } else {
@@ -263,7 +281,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     tile = { m: 4 * kernel.wg, n: 4 * kernel.wg };
     shape = { WG_X: wg.x, WG_Y: wg.y, TILE_K: kernel.tileK };
   }
-  const tilesM = Math.ceil(v.M / tile.m);
+  const tilesM = Math.ceil(paddedM / tile.m);
   const tilesN = Math.ceil(v.N / tile.n);
   const batchCount = v.batch[0] * v.batch[1] * v.batch[2];
   const vec4Store = canStoreVec4(v);
@@ -281,11 +299,11 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0, kValid,
   });
   // The name keys the pipeline cache, so it names every variant of the code.
-  const name = `${v.label}.${gemmKernelName(kernel)}${kALoadSuffix[aLoad]}`;
+  const name = `${v.label}.${gemmKernelName(kernel)}${kALoadSuffix[aLoad]}${rowWindows ? `.${windowBlockName(rowWindows.block, rowWindows.windows)}` : ''}`;
   if (splitK === 1) {
     return [{
       name: `${name}${vec4Store ? '.store4' : ''}`,
-      code: gemmSource(kernel, vec4Store ? 'vec4' : 'scalar', aLoad),
+      code: gemmSource(kernel, vec4Store ? 'vec4' : 'scalar', aLoad, rowWindows),
       constants: shape,
       bindings: [v.a, v.b, v.bias, v.c],
       struct: 'Gemm',
@@ -318,6 +336,17 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
       workgroups: elementwiseWorkgroups(sliceElements / 4),
     },
   ];
+}
+
+/** The window block for a view with row windows, where one pays (windowBlock); its preconditions are checked here. */
+function windowsOf(v: GemmView, kernel: { tm: number; tn4: number; shareB?: boolean; rowWindows?: boolean }) {
+  const windows = v.windows;
+  if (!windows || kernel.rowWindows === false) return undefined;
+  const outW = v.aMInner ?? v.M;
+  const ok = v.M === windows.outH * outW && v.aKOuter === windows.dilationH * v.aKInner && v.K === windows.kH * v.aKInner && (v.cMInner ?? v.M) === v.M;
+  if (!ok) throw new Error(`gemm ${v.label}: row windows need M = o_h·o_w, aKOuter = d_h·run, K = k_h·run and one run of C rows`);
+  const block = windowBlock(kernel, windows, outW);
+  return block && { block, windows };
 }
 
 /** The k-step of a kernel's loop: slices of split-K are whole steps. */

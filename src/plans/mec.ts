@@ -167,6 +167,8 @@ export const mecB: AlgorithmPlan = {
         batch: [p.batch, 1, p.groups],
         a: l, aStrides: [v.imageStride, 0, v.groupStride], lda: v.lda, aKInner: v.aKInner, aKOuter: v.aKOuter,
         aMInner: p.outW, aSMOuter: v.hStride,
+        // Runs of L, read once for every output row whose window holds them (gemm_window.wgsl).
+        windows: lLayout.kind === 'runs' ? { outH: p.outH, strideH: p.strideH, dilationH: p.dilationH, kH: p.kH } : undefined,
         b, bStrides: [0, 0, layout.groupStride], ldb: layout.ldb,
         bias: io.bias, biasGroupStride: p.outCPerGroup,
         // Row m = h·o_w + w sits at m·(stride of w) in both layouts: NHWC h·o_w·k_c + w·k_c, NCHW h·o_w + w.

@@ -1,0 +1,125 @@
+import gemmWindowWgsl from '../../shaders/gemm_window.wgsl?raw';
+import { fillTemplate } from './template';
+
+/** How the output rows of one column of MEC's GEMM overlap in L: o_h rows, output row h reading runs h·s_h + s·d_h, s < k_h. */
+export interface RowWindows {
+  outH: number;
+  strideH: number;
+  dilationH: number;
+  kH: number;
+}
+
+/** A block of TM = tw × th GEMM rows: tw output columns by th adjacent output rows. */
+export interface WindowBlock {
+  tw: number;
+  th: number;
+}
+
+interface BlockKernel {
+  tm: number;
+  tn4: number;
+  shareB?: boolean;
+}
+
+/** The runs of a strip that th adjacent rows read, from the first row's first run: th·s_h + s·d_h. */
+export function windowRuns(th: number, w: RowWindows): number[] {
+  const runs = new Set<number>();
+  for (let i = 0; i < th; i++) for (let s = 0; s < w.kH; s++) runs.add(i * w.strideH + s * w.dilationH);
+  return [...runs].sort((a, b) => a - b);
+}
+
+/**
+ * One storage-buffer load against one vec4 fma, on SwiftShader: a load is a gather, 16 scalar
+ * loads for a SIMD group of 4 lanes, where an fma is 4 vector instructions (PERF-NOTES).
+ */
+const kLoadCost = 8;
+/** The largest body written out, in vec4 fma statements: cv5's 5 × 16 × 8 block is 640, code size grows compile time. */
+const kMaxFmas = 2048;
+
+/** Loads and fmas of one invocation per quad of a run, times the invocations. */
+function cost(kernel: BlockKernel, blocks: number, aLoads: number, kH: number): number {
+  const bLoads = kH * kernel.tn4 * (kernel.shareB ? 1 : 4);
+  return blocks * (kLoadCost * (aLoads + bLoads) + 4 * kernel.tm * kH * kernel.tn4);
+}
+
+/**
+ * The block shape for a tm-row kernel over o_h × o_w outputs, or undefined where the plain block
+ * kernel is cheaper (one output row, or windows that share nothing): th from the divisors of tm,
+ * at most o_h, the one with the least estimated work once blocks are padded to whole columns and rows.
+ */
+export function windowBlock(kernel: BlockKernel, w: RowWindows, outW: number): WindowBlock | undefined {
+  if (4 * kernel.tm * w.kH * kernel.tn4 > kMaxFmas) return undefined;
+  const plain = cost(kernel, Math.ceil((w.outH * outW) / kernel.tm), kernel.tm * w.kH, w.kH);
+  let best: (WindowBlock & { cost: number }) | undefined;
+  for (let th = 2; th <= Math.min(kernel.tm, w.outH); th++) {
+    if (kernel.tm % th !== 0) continue;
+    const tw = kernel.tm / th;
+    const blocks = Math.ceil(w.outH / th) * Math.ceil(outW / tw);
+    const c = cost(kernel, blocks, tw * windowRuns(th, w).length, w.kH);
+    if (c < plain && (!best || c < best.cost)) best = { tw, th, cost: c };
+  }
+  return best && { tw: best.tw, th: best.th };
+}
+
+/** Pipeline-key suffix naming a window block's geometry. */
+export const windowBlockName = (b: WindowBlock, w: RowWindows) => `w${b.tw}x${b.th}k${w.kH}s${w.strideH}d${w.dilationH}`;
+
+/** The kernel's WGSL: gemm_window.wgsl with its block written out for tw × th × tn4 and the windows' k_h, s_h, d_h. */
+export function gemmWindowSource(kernel: BlockKernel, block: WindowBlock, w: RowWindows, prelude: string): string {
+  const { tn4 } = kernel;
+  const shareB = kernel.shareB === true;
+  const { tw, th } = block;
+  const runs = windowRuns(th, w);
+  const columns = [...Array(tw).keys()];
+  const rows = [...Array(th).keys()];
+  const cols = [...Array(tn4).keys()];
+  const segments = [...Array(w.kH).keys()];
+  const decl = [
+    // A strip per output column, clamped to the last column (read, never stored); vec4 offsets.
+    ...columns.map((c) => `let aS${c} = (aOffset + min(w0 + ${c}u, outW - 1u) * u.lda + h0 * ${w.strideH}u * u.aKInner) / 4u;`),
+    ...runs.filter((r) => r > 0).map((r) => `let r${r} = ${r}u * run4;`),
+    // B's rows of segment s start at s·run.
+    ...segments.filter((s) => s > 0).map((s) => `let bSeg${s} = ${s}u * u.aKInner * ldb;`),
+    ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
+    ...cols.map((j) => `let bias${j} = biasOf(p, n0 + ${4 * j}u);`),
+    ...columns.flatMap((c) => rows.flatMap((i) => cols.map((j) => `var acc${c}_${i}_${j} = bias${j};`))),
+  ];
+  const seg = (s: number) => (s > 0 ? ` + bSeg${s}` : '');
+  const bLoads = segments.flatMap((s) =>
+    shareB
+      ? [
+          // Lane l of each four loads B's row k + l of the segment, broadcast to the others.
+          ...cols.map((j) => `let bs${s}_${j} = b[bC${j} + bRow${seg(s)} + bLane];`),
+          ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${s}_${kk}_${j} = subgroupBroadcast(bs${s}_${j}, ${kk}u);`)),
+        ]
+      : [0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${s}_${kk}_${j} = b[bC${j} + bRow${seg(s)}${kk ? ` + ${kk}u * ldb` : ''}];`)),
+  );
+  // Which (row, segment) pairs read run r: row i, segment s with i·s_h + s·d_h = r.
+  const users = (r: number) => rows.flatMap((i) => segments.filter((s) => i * w.strideH + s * w.dilationH === r).map((s) => [i, s] as const));
+  const fma = (c: number, r: number, i: number, s: number, j: number) =>
+    `acc${c}_${i}_${j} = fma(vec4f(a${c}_${r}.x), b${s}_0_${j}, fma(vec4f(a${c}_${r}.y), b${s}_1_${j}, fma(vec4f(a${c}_${r}.z), b${s}_2_${j}, fma(vec4f(a${c}_${r}.w), b${s}_3_${j}, acc${c}_${i}_${j}))));`;
+  const body = [
+    ...bLoads,
+    ...columns.flatMap((c) =>
+      runs.flatMap((r) => [
+        `let a${c}_${r} = a[aS${c}${r > 0 ? ` + r${r}` : ''} + k];`,
+        ...users(r).flatMap(([i, s]) => cols.map((j) => fma(c, r, i, s, j))),
+      ]),
+    ),
+  ];
+  const stores = columns.flatMap((c) =>
+    rows.flatMap((i) => [
+      `let h${c}_${i} = h0 + ${i}u;`,
+      `let m${c}_${i} = h${c}_${i} * outW + w0 + ${c}u;`,
+      // Rows before the block's own (it was shifted up) belong to the block above; columns past o_w to none.
+      `let row${c}_${i} = select(u.M, m${c}_${i}, h${c}_${i} >= hOwn && w0 + ${c}u < outW);`,
+      ...cols.map((j) => `store(row${c}_${i}, m${c}_${i} * u.cStrideM, n0 + ${4 * j}u, acc${c}_${i}_${j}, p);`),
+    ]),
+  );
+  const fill = (code: string, marker: string, lines: string[]) => fillTemplate(code, marker, lines, 'gemm_window.wgsl');
+  let code = fill(`${shareB ? 'enable subgroups;\n' : ''}${prelude}\n${gemmWindowWgsl}`, 'constants', [`const TW = ${tw}u;`, `const TH = ${th}u;`, `const TN4 = ${tn4}u;`]);
+  code = fill(code, 'builtins', shareB ? ['@builtin(subgroup_invocation_id) lane: u32,'] : []);
+  code = fill(code, 'declarations', shareB ? [...decl, 'let bLane = (lane % 4u) * ldb;'] : decl);
+  code = fill(code, 'body', body);
+  return fill(code, 'stores', stores);
+}
