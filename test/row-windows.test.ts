@@ -30,22 +30,24 @@ describe('window blocks', () => {
     expect(windowRuns(4, { outH: 9, strideH: 3, dilationH: 1, kH: 3 })).toHaveLength(12);
   });
 
-  test('th divides tm and is at most o_h; blocks are chosen on the bench layers, not where rows share nothing', () => {
+  test('th is at most o_h, tw = ⌊tm / th⌋; blocks are chosen on the bench layers, not where rows share nothing', () => {
     let chosen = 0;
     for (const outH of [2, 3, 7, 12, 20, 56, 224]) {
       for (const tm of [4, 8, 16, 32]) {
         const b = windowBlock({ tm, tn4: 2 }, { outH, strideH: 1, dilationH: 1, kH: 3 }, outH);
         if (!b) continue;
         chosen++;
-        expect(b.tw * b.th, `o_h ${outH}, tm ${tm}`).toBe(tm);
+        expect(b.tw * b.th, `o_h ${outH}, tm ${tm}`).toBeLessThanOrEqual(tm);
+        expect((b.tw + 1) * b.th).toBeGreaterThan(tm);
         expect(b.th).toBeLessThanOrEqual(outH);
         expect(b.th).toBeGreaterThan(1);
       }
     }
     expect(chosen).toBeGreaterThan(20);
-    // cv6, cv10, cv4 of MEC.md with 16-row blocks: 4 × 4, 4 × 4 and one column of 16 rows.
+    // cv6, cv10, cv4 and cv12 of MEC.md with 16-row blocks: 4 × 4, one column of 14 rows, one of 16, 2 × 7.
+    expect(windowBlock({ tm: 16, tn4: 2 }, { outH: 7, strideH: 1, dilationH: 1, kH: 3 }, 7)).toEqual({ tw: 2, th: 7 });
     expect(windowBlock({ tm: 16, tn4: 2 }, { outH: 12, strideH: 1, dilationH: 1, kH: 3 }, 12)).toEqual({ tw: 4, th: 4 });
-    expect(windowBlock({ tm: 16, tn4: 2 }, { outH: 28, strideH: 1, dilationH: 1, kH: 3 }, 28)).toEqual({ tw: 4, th: 4 });
+    expect(windowBlock({ tm: 16, tn4: 2 }, { outH: 28, strideH: 1, dilationH: 1, kH: 3 }, 28)).toEqual({ tw: 1, th: 14 });
     expect(windowBlock({ tm: 16, tn4: 2 }, { outH: 224, strideH: 1, dilationH: 1, kH: 3 }, 224)).toEqual({ tw: 1, th: 16 });
     expect(windowBlock(k16x8 as { tm: number; tn4: number }, { outH: 1, strideH: 1, dilationH: 1, kH: 3 }, 50)).toBeUndefined();
     expect(windowBlock(k16x8 as { tm: number; tn4: number }, { outH: 20, strideH: 3, dilationH: 1, kH: 3 }, 20)).toBeUndefined();
@@ -53,13 +55,14 @@ describe('window blocks', () => {
   });
 
   test("Solution B's GEMM takes the window kernel only on L's 'runs' layout, and not with rowWindows: false", () => {
-    expect(names([1, 14, 13, 8], [3, 3, 8, 12], k16x8)).toMatch(/Mec\.gemmB\.block16x8\.w4x4k3s1d1/);
+    expect(names([1, 14, 13, 8], [3, 3, 8, 12], k16x8)).toMatch(/Mec\.gemmB\.block16x8\.w1x12k3s1d1/);
     expect(names([1, 14, 13, 8], [3, 3, 8, 12], { ...k16x8, rowWindows: false })).toMatch(/Mec\.gemmB\.block16x8-nowindows(\.|$)/);
     // 3 channels, 3 × 3: L of short unpadded runs, windows read as one stretch; the plain kernel.
     expect(names([1, 14, 13, 3], [3, 3, 3, 12], k16x8)).not.toMatch(/\.w\d/);
     expect(names([1, 14, 13, 8], [3, 3, 8, 12], { family: 'tiled', wg: 8, tileK: 16 })).not.toMatch(/\.w\d/);
-    // Too few rows to share: 9 × 11 outputs in 16-row blocks cost less plain (windowBlock's estimate).
-    expect(names([1, 11, 13, 8], [3, 3, 8, 12], k16x8)).not.toMatch(/\.w\d/);
+    // One output row, or rows whose windows do not overlap (s_h = k_h): nothing to share.
+    expect(names([1, 3, 20, 8], [3, 3, 8, 12], k16x8)).not.toMatch(/\.w\d/);
+    expect(names([1, 30, 20, 8], [3, 3, 8, 12], k16x8, { strides: [3, 1] })).not.toMatch(/\.w\d/);
   });
 });
 

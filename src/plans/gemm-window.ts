@@ -9,7 +9,7 @@ export interface RowWindows {
   kH: number;
 }
 
-/** A block of TM = tw × th GEMM rows: tw output columns by th adjacent output rows. */
+/** A block of tw × th ≤ TM GEMM rows: tw output columns by th adjacent output rows. */
 export interface WindowBlock {
   tw: number;
   th: number;
@@ -36,26 +36,28 @@ const kLoadCost = 8;
 /** The largest body written out, in vec4 fma statements: cv5's 5 × 16 × 8 block is 640, code size grows compile time. */
 const kMaxFmas = 2048;
 
-/** Loads and fmas of one invocation per quad of a run, times the invocations. */
-function cost(kernel: BlockKernel, blocks: number, aLoads: number, kH: number): number {
+/** Loads and fmas of one invocation of `rows` rows per quad of a run, times the invocations. */
+function cost(kernel: BlockKernel, blocks: number, rows: number, aLoads: number, kH: number): number {
   const bLoads = kH * kernel.tn4 * (kernel.shareB ? 1 : 4);
-  return blocks * (kLoadCost * (aLoads + bLoads) + 4 * kernel.tm * kH * kernel.tn4);
+  return blocks * (kLoadCost * (aLoads + bLoads) + 4 * rows * kH * kernel.tn4);
 }
 
 /**
  * The block shape for a tm-row kernel over o_h × o_w outputs, or undefined where the plain block
- * kernel is cheaper (one output row, or windows that share nothing): th from the divisors of tm,
- * at most o_h, the one with the least estimated work once blocks are padded to whole columns and rows.
+ * kernel is cheaper (one output row, or windows that share nothing): th ≤ min(tm, o_h) rows by
+ * tw = ⌊tm / th⌋ columns (7 × 2 fits cv12's 7 × 7 outputs where 4 × 4 pads them to 8 × 8), the
+ * one with the least estimated work once blocks are padded to whole columns and rows.
  */
 export function windowBlock(kernel: BlockKernel, w: RowWindows, outW: number): WindowBlock | undefined {
   if (4 * kernel.tm * w.kH * kernel.tn4 > kMaxFmas) return undefined;
-  const plain = cost(kernel, Math.ceil((w.outH * outW) / kernel.tm), kernel.tm * w.kH, w.kH);
+  const plain = cost(kernel, Math.ceil((w.outH * outW) / kernel.tm), kernel.tm, kernel.tm * w.kH, w.kH);
   let best: (WindowBlock & { cost: number }) | undefined;
   for (let th = 2; th <= Math.min(kernel.tm, w.outH); th++) {
-    if (kernel.tm % th !== 0) continue;
-    const tw = kernel.tm / th;
+    const tw = Math.floor(kernel.tm / th);
+    const runs = windowRuns(th, w).length;
+    if (runs === th * w.kH) continue; // these rows' windows share no run (s_h ≥ k_h, or d_h > 1 and th ≤ d_h)
     const blocks = Math.ceil(w.outH / th) * Math.ceil(outW / tw);
-    const c = cost(kernel, blocks, tw * windowRuns(th, w).length, w.kH);
+    const c = cost(kernel, blocks, tw * th, tw * runs, w.kH);
     if (c < plain && (!best || c < best.cost)) best = { tw, th, cost: c };
   }
   return best && { tw: best.tw, th: best.th };
