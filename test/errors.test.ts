@@ -364,6 +364,7 @@ const kCases: BadInputCase[] = [
     [{ family: 'block', tm: 0, tn4: 2 }, 'options.gemmKernel.tm', '0', 'must be an integer from 1 to 32'],
     [{ family: 'block', tm: 16, tn4: 9 }, 'options.gemmKernel.tn4', '9', 'must be an integer from 1 to 8'],
     [{ family: 'block', tm: 16, tn4: 8, shareB: 1 }, 'options.gemmKernel.shareB', '1', 'must be a boolean'],
+    [{ family: 'block', tm: 16, tn4: 2, rowWindows: 0 }, 'options.gemmKernel.rowWindows', '0', 'must be a boolean'],
     [{ family: 'tiled', wg: 5, tileK: 16 }, 'options.gemmKernel.wg', '5', 'must be 4, 8 or 16'],
     [{ family: 'tiled', wg: 8, tileK: 16, splitK: 0 }, 'options.gemmKernel.splitK', '0', 'must be an integer from 1 to 64'],
     [{ family: 'winograd' }, 'options.gemmKernel.family', '"winograd"', "must be 'block' or 'tiled'"],
