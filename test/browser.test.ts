@@ -6,8 +6,9 @@ import { type ChromiumPage, kChromium, openChromiumPage } from '../bench/chromiu
 import type { GridRun } from './browser/main';
 import { gridCases } from './grid';
 
-// The whole grid runs inside one page.evaluate; SwiftShader on two cores is slow.
-const kGridTimeoutMs = 10 * 60_000;
+// The whole grid runs inside one page.evaluate; SwiftShader on two cores is slow, and compiling
+// the grid's ~900 pipelines is most of it (10 minutes were not enough on a slow day, 2026-12-02).
+const kGridTimeoutMs = 25 * 60_000;
 const kLoadTimeoutMs = 60_000;
 
 const cases = gridCases();

@@ -33,8 +33,11 @@ export function windowRuns(th: number, w: RowWindows): number[] {
  * loads for a SIMD group of 4 lanes, where an fma is 4 vector instructions (PERF-NOTES).
  */
 const kLoadCost = 8;
-/** The largest body written out, in vec4 fma statements: cv5's 5 × 16 × 8 block is 640, code size grows compile time. */
-const kMaxFmas = 2048;
+/**
+ * The largest body written out, in vec4 fma statements (3 × the plain 16 × 32 block's 512, which
+ * compiles in about 2.4 s on SwiftShader): 16 × 32 blocks on 3 × 3 layers (1536), 16 × 8 up to 11 × 11.
+ */
+const kMaxFmas = 1536;
 
 /** Loads and fmas of one invocation of `rows` rows per quad of a run, times the invocations. */
 function cost(kernel: BlockKernel, blocks: number, rows: number, aLoads: number, kH: number): number {
