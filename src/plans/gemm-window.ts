@@ -1,5 +1,5 @@
 import gemmWindowWgsl from '../../shaders/gemm_window.wgsl?raw';
-import { fillTemplate } from './template';
+import { type BlockKernel, blockBLoads, blockColumns, blockFma, fillBlockKernel } from './block-code';
 
 /** How the output rows of one column of MEC's GEMM overlap in L: o_h rows, output row h reading runs h·s_h + s·d_h, s < k_h. */
 export interface RowWindows {
@@ -13,12 +13,6 @@ export interface RowWindows {
 export interface WindowBlock {
   tw: number;
   th: number;
-}
-
-interface BlockKernel {
-  tm: number;
-  tn4: number;
-  shareB?: boolean;
 }
 
 /** The runs of a strip that th adjacent rows read, from the first row's first run: th·s_h + s·d_h. */
@@ -85,30 +79,19 @@ export function gemmWindowSource(kernel: BlockKernel, block: WindowBlock, w: Row
     ...runs.filter((r) => r > 0).map((r) => `let r${r} = ${r}u * run4;`),
     // B's rows of segment s start at s·run.
     ...segments.filter((s) => s > 0).map((s) => `let bSeg${s} = ${s}u * u.aKInner * ldb;`),
-    ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
-    ...cols.map((j) => `let bias${j} = biasOf(p, n0 + ${4 * j}u);`),
+    ...blockColumns(tn4),
     ...columns.flatMap((c) => rows.flatMap((i) => cols.map((j) => `var acc${c}_${i}_${j} = bias${j};`))),
   ];
-  const seg = (s: number) => (s > 0 ? ` + bSeg${s}` : '');
-  const bLoads = segments.flatMap((s) =>
-    shareB
-      ? [
-          // Lane l of each four loads B's row k + l of the segment, broadcast to the others.
-          ...cols.map((j) => `let bs${s}_${j} = b[bC${j} + bRow${seg(s)} + bLane];`),
-          ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${s}_${kk}_${j} = subgroupBroadcast(bs${s}_${j}, ${kk}u);`)),
-        ]
-      : [0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${s}_${kk}_${j} = b[bC${j} + bRow${seg(s)}${kk ? ` + ${kk}u * ldb` : ''}];`)),
-  );
+  // Every segment's quad of B rows, b<s>_<kk>_<j>.
+  const bLoads = segments.flatMap((s) => blockBLoads(tn4, shareB, `${s}_`, s > 0 ? ` + bSeg${s}` : ''));
   // Which (row, segment) pairs read run r: row i, segment s with i·s_h + s·d_h = r.
   const users = (r: number) => rows.flatMap((i) => segments.filter((s) => i * w.strideH + s * w.dilationH === r).map((s) => [i, s] as const));
-  const fma = (c: number, r: number, i: number, s: number, j: number) =>
-    `acc${c}_${i}_${j} = fma(vec4f(a${c}_${r}.x), b${s}_0_${j}, fma(vec4f(a${c}_${r}.y), b${s}_1_${j}, fma(vec4f(a${c}_${r}.z), b${s}_2_${j}, fma(vec4f(a${c}_${r}.w), b${s}_3_${j}, acc${c}_${i}_${j}))));`;
   const body = [
     ...bLoads,
     ...columns.flatMap((c) =>
       runs.flatMap((r) => [
         `let a${c}_${r} = a[aS${c}${r > 0 ? ` + r${r}` : ''} + k];`,
-        ...users(r).flatMap(([i, s]) => cols.map((j) => fma(c, r, i, s, j))),
+        ...users(r).flatMap(([i, s]) => cols.map((j) => blockFma(`acc${c}_${i}_${j}`, `a${c}_${r}`, `${s}_`, j))),
       ]),
     ),
   ];
@@ -121,10 +104,6 @@ export function gemmWindowSource(kernel: BlockKernel, block: WindowBlock, w: Row
       ...cols.map((j) => `store(row${c}_${i}, m${c}_${i} * u.cStrideM, n0 + ${4 * j}u, acc${c}_${i}_${j}, p);`),
     ]),
   );
-  const fill = (code: string, marker: string, lines: string[]) => fillTemplate(code, marker, lines, 'gemm_window.wgsl');
-  let code = fill(`${shareB ? 'enable subgroups;\n' : ''}${prelude}\n${gemmWindowWgsl}`, 'constants', [`const TW = ${tw}u;`, `const TH = ${th}u;`, `const TN4 = ${tn4}u;`]);
-  code = fill(code, 'builtins', shareB ? ['@builtin(subgroup_invocation_id) lane: u32,'] : []);
-  code = fill(code, 'declarations', shareB ? [...decl, 'let bLane = (lane % 4u) * ldb;'] : decl);
-  code = fill(code, 'body', body);
-  return fill(code, 'stores', stores);
+  const constants = [`const TW = ${tw}u;`, `const TH = ${th}u;`, `const TN4 = ${tn4}u;`];
+  return fillBlockKernel(gemmWindowWgsl, 'gemm_window.wgsl', prelude, shareB, { constants, declarations: decl, body, stores });
 }

@@ -9,8 +9,8 @@ import gemmStoreVec4Wgsl from '../../shaders/gemm_store_vec4.wgsl?raw';
 import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
 import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
+import { type BlockKernel, blockBLoads, blockColumns, blockFma, fillBlockKernel } from './block-code';
 import { gemmWindowSource, type RowWindows, type WindowBlock, windowBlock, windowBlockName } from './gemm-window';
-import { fillTemplate } from './template';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
 type Strides3 = readonly [number, number, number];
@@ -164,7 +164,7 @@ export function blockWorkgroup(M: number, N: number, kernel: { tm: number; tn4: 
 type ALoad = 'vec4' | 'vec4Masked' | 'f32';
 
 /** The kernel's WGSL: the template with its register block written out for TM × TN4. */
-export function gemmBlockSource(kernel: { tm: number; tn4: number; shareB?: boolean }, prelude: string, aLoad: ALoad = 'vec4'): string {
+export function gemmBlockSource(kernel: BlockKernel, prelude: string, aLoad: ALoad = 'vec4'): string {
   const { tm, tn4 } = kernel;
   const shareB = kernel.shareB === true;
   const f32 = aLoad === 'f32';
@@ -192,35 +192,22 @@ export function gemmBlockSource(kernel: { tm: number; tn4: number; shareB?: bool
       `let aR${i} = ${f32 ? 'aOffset + aQ * u.aSMOuter + aW * u.lda' : '(aOffset + aQ * u.aSMOuter + aW * u.lda) / 4u'};`,
       `let cR${i} = cQ * u.cSMOuter + cW * u.cStrideM;`,
     ]),
-    ...cols.map((j) => `let bC${j} = bOffset + min(n0 + ${4 * j}u, lastCol) / 4u;`),
-    ...cols.map((j) => `let bias${j} = biasOf(p, n0 + ${4 * j}u);`),
+    ...blockColumns(tn4),
     ...rows.flatMap((i) => cols.map((j) => `var acc${i}_${j} = bias${j};`)),
   ];
   const load = (i: number) => (f32 ? `vec4f(a[aR${i} + k4], a[aR${i} + k4 + 1u], a[aR${i} + k4 + 2u], a[aR${i} + k4 + 3u])` : `a[aR${i} + k]`);
   const loadRow = (i: number) => `let a${i} = ${masked ? `select(vec4f(0.0), ${load(i)}, kMask)` : load(i)};`;
-  const bLoads = shareB
-    ? [
-        // Lane l of each four loads B's row k + l, and the four rows reach every lane by broadcast.
-        ...cols.map((j) => `let bs${j} = b[bC${j} + bRow + bLane];`),
-        ...[0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = subgroupBroadcast(bs${j}, ${kk}u);`)),
-      ]
-    : [0, 1, 2, 3].flatMap((kk) => cols.map((j) => `let b${kk}_${j} = b[bC${j} + bRow${kk ? ` + ${kk}u * ldb` : ''}];`));
   const body = [
-    ...bLoads,
+    ...blockBLoads(tn4, shareB),
     // One mask per quad of k, shared by the TM rows; A is one run, so k4 is also its offset.
     ...(masked ? ['let k4 = 4u * k;', 'let kMask = kInside(k4);'] : []),
     ...rows.flatMap((i) => [
       loadRow(i),
-      ...cols.map((j) => `acc${i}_${j} = fma(vec4f(a${i}.x), b0_${j}, fma(vec4f(a${i}.y), b1_${j}, fma(vec4f(a${i}.z), b2_${j}, fma(vec4f(a${i}.w), b3_${j}, acc${i}_${j}))));`),
+      ...cols.map((j) => blockFma(`acc${i}_${j}`, `a${i}`, '', j)),
     ]),
   ];
   const stores = rows.flatMap((i) => cols.map((j) => `store(m0 + ${i}u, cR${i}, n0 + ${4 * j}u, acc${i}_${j}, p);`));
-  const fill = (code: string, marker: string, lines: string[]) => fillTemplate(code, marker, lines, 'gemm_block.wgsl');
-  let code = fill(`${shareB ? 'enable subgroups;\n' : ''}${prelude}\n${gemmBlockWgsl}`, 'constants', [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`]);
-  code = fill(code, 'builtins', shareB ? ['@builtin(subgroup_invocation_id) lane: u32,'] : []);
-  code = fill(code, 'declarations', shareB ? [...decl, 'let bLane = (lane % 4u) * ldb;'] : decl);
-  code = fill(code, 'body', body);
-  return fill(code, 'stores', stores);
+  return fillBlockKernel(gemmBlockWgsl, 'gemm_block.wgsl', prelude, shareB, { constants: [`const TM = ${tm}u;`, `const TN4 = ${tn4}u;`], declarations: decl, body, stores });
 }
 
 const sources = new Map<string, string>();
@@ -232,14 +219,14 @@ const kSplitKSumSources = {
   scalar: `${gemmCommonWgsl}\n${gemmAVec4Wgsl}\n${gemmStoreScalarWgsl}\n${gemmSplitKReduceWgsl}`,
 };
 /** The kernel's WGSL: the shared views and epilogue, how A is read, the output store (scalar or vec4), the kernel. */
-function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial', aLoad: ALoad, window?: { block: WindowBlock; windows: RowWindows }): string {
-  const key = `${gemmKernelName(kernel)}/${store}/${aLoad}${window ? `/${windowBlockName(window.block, window.windows)}` : ''}`;
+function gemmSource(kernel: GemmKernel, store: 'vec4' | 'scalar' | 'partial', aLoad: ALoad, rowWindows?: { block: WindowBlock; windows: RowWindows }): string {
+  const key = `${gemmKernelName(kernel)}/${store}/${aLoad}${rowWindows ? `/${windowBlockName(rowWindows.block, rowWindows.windows)}` : ''}`;
   let code = sources.get(key);
   if (!code) {
     const prelude = `${gemmCommonWgsl}\n${kALoads[aLoad]}\n${kStores[store]}`;
     code = kernel.family === 'tiled'
       ? `${prelude}\n${gemmTiledWgsl}`
-      : window ? gemmWindowSource(kernel, window.block, window.windows, prelude) : gemmBlockSource(kernel, prelude, aLoad);
+      : rowWindows ? gemmWindowSource(kernel, rowWindows.block, rowWindows.windows, prelude) : gemmBlockSource(kernel, prelude, aLoad);
     sources.set(key, code);
   }
   return code;
@@ -266,13 +253,9 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
   let wg: { x: number; y: number };
   let tile: { m: number; n: number };
   let shape: Record<string, number>;
-  // Rows the kernel's blocks span: a window block covers whole output columns and rows, padded.
-  let paddedM = v.M;
+  // Rows the kernel's blocks span: window blocks cover whole output columns and rows, padded.
+  const paddedM = rowWindows?.paddedM ?? v.M;
   if (kernel.family === 'block') {
-    if (rowWindows) {
-      const { block, windows } = rowWindows;
-      paddedM = Math.ceil(windows.outH / block.th) * Math.ceil(v.aMInner! / block.tw) * kernel.tm;
-    }
     wg = blockWorkgroup(paddedM, v.N, kernel);
     tile = { m: wg.y * kernel.tm, n: wg.x * 4 * kernel.tn4 };
     shape = { WG_X: wg.x, WG_Y: wg.y };
@@ -338,15 +321,18 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
   ];
 }
 
-/** The window block for a view with row windows, where one pays (windowBlock); its preconditions are checked here. */
-function windowsOf(v: GemmView, kernel: { tm: number; tn4: number; shareB?: boolean; rowWindows?: boolean }) {
+/**
+ * The window block for a view with row windows, where one pays (windowBlock), and the GEMM rows
+ * its blocks span (tm per block, so blockWorkgroup counts blocks); its preconditions are checked here.
+ */
+function windowsOf(v: GemmView, kernel: BlockKernel & { rowWindows?: boolean }) {
   const windows = v.windows;
   if (!windows || kernel.rowWindows === false) return undefined;
   const outW = v.aMInner ?? v.M;
   const ok = v.M === windows.outH * outW && v.aKOuter === windows.dilationH * v.aKInner && v.K === windows.kH * v.aKInner && (v.cMInner ?? v.M) === v.M;
   if (!ok) throw new Error(`gemm ${v.label}: row windows need M = o_h·o_w, aKOuter = d_h·run, K = k_h·run and one run of C rows`);
   const block = windowBlock(kernel, windows, outW);
-  return block && { block, windows };
+  return block && { block, windows, paddedM: Math.ceil(windows.outH / block.th) * Math.ceil(outW / block.tw) * kernel.tm };
 }
 
 /** The k-step of a kernel's loop: slices of split-K are whole steps. */
