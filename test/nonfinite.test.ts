@@ -25,8 +25,11 @@ x[(7 * 8 + 2) * 3 + 1] = Infinity;
 x[(3 * 8 + 6) * 3 + 2] = NaN;
 const w = seededData(3 * 3 * 3 * 4, 12);
 
+// Solution B's block kernels read these short runs padded, shared by adjacent rows (mecLayout);
+// with rowWindows: false they read the windows above, as Solution A does.
 const kKernels: GemmKernel[] = [
   { family: 'block', tm: 16, tn4: 2 },
+  { family: 'block', tm: 16, tn4: 2, rowWindows: false },
   { family: 'block', tm: 4, tn4: 1 },
   { family: 'tiled', wg: 8, tileK: 16 },
   { family: 'tiled', wg: 8, tileK: 16, splitK: 4 },

@@ -57,8 +57,10 @@ describe('window blocks', () => {
   test("Solution B's GEMM takes the window kernel only on L's 'runs' layout, and not with rowWindows: false", () => {
     expect(names([1, 14, 13, 8], [3, 3, 8, 12], k16x8)).toMatch(/Mec\.gemmB\.block16x8\.w1x12k3s1d1/);
     expect(names([1, 14, 13, 8], [3, 3, 8, 12], { ...k16x8, rowWindows: false })).toMatch(/Mec\.gemmB\.block16x8-nowindows(\.|$)/);
-    // 3 channels, 3 × 3: L of short unpadded runs, windows read as one stretch; the plain kernel.
-    expect(names([1, 14, 13, 3], [3, 3, 3, 12], k16x8)).not.toMatch(/\.w\d/);
+    // 3 channels, 3 × 3: L's runs padded 9 -> 12 for the window kernel (rows share them), but
+    // unpadded, read as one stretch of f32s by the plain kernel (rowWindows: false) and by Solution A.
+    expect(names([1, 14, 13, 3], [3, 3, 3, 12], k16x8)).toMatch(/Mec\.gemmB\.block16x8\.w1x12k3s1d1/);
+    expect(names([1, 14, 13, 3], [3, 3, 3, 12], { ...k16x8, rowWindows: false })).toMatch(/Mec\.gemmB\.block16x8-nowindows\.a32/);
     expect(names([1, 14, 13, 8], [3, 3, 8, 12], { family: 'tiled', wg: 8, tileK: 16 })).not.toMatch(/\.w\d/);
     // One output row, or rows whose windows do not overlap (s_h = k_h): nothing to share.
     expect(names([1, 3, 20, 8], [3, 3, 8, 12], k16x8)).not.toMatch(/\.w\d/);
@@ -83,6 +85,10 @@ const kCases: WindowCase[] = [
   { name: '5 × 5, same padding, 18 columns (scalar stores)', xShape: [1, 10, 10, 8], wShape: [5, 5, 8, 18], options: { padding: 'same' } },
   { name: 'batch 2, 2 groups, NCHW, bias and relu6', xShape: [2, 8, 12, 8], wShape: [12, 4, 3, 3], options: { groups: 2, layout: 'NCHW', padding: 'same', activation: 'relu6' }, bias: true },
   { name: 'k_h 2 over 64 channels, batch 3, relu', xShape: [3, 6, 5, 64], wShape: [2, 2, 64, 12], options: { activation: 'relu' }, bias: true },
+  // 3 channels (runs padded to a multiple of 4 only for the window kernel, mecLayout): cv7, cv3, cv1 in small.
+  { name: '3 channels, 3 × 3, same padding (runs 9 -> 12)', xShape: [1, 21, 7, 3], wShape: [3, 3, 3, 8], options: { padding: 'same' } },
+  { name: '3 channels, 7 × 7, s 2, pad 3 (runs 21 -> 24)', xShape: [1, 23, 9, 3], wShape: [7, 7, 3, 8], options: { strides: 2, padding: [3, 3, 3, 3] }, bias: true },
+  { name: '3 channels, 11 × 11, s 4, batch 2 (runs 33 -> 36)', xShape: [2, 47, 15, 3], wShape: [11, 11, 3, 12], options: { strides: 4 } },
 ];
 
 describe('window kernels against the float64 reference (atol = rtol = 1e-5·sqrt(k_h·k_w·i_c/g))', () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ConcreteAlgorithm, type ConvEngine, createConvEngine, requestDevice } from '../src/index';
 import { cachedPipelineCount } from '../src/gpu/pipelines';
 import { normalizeConvParams } from '../src/params';
+import { kDefaultGemmKernel } from '../src/plans/gemm';
 import { mecLayout } from '../src/plans/mec';
 import { gridCases, seededData, wShapeOf, xShapeOf } from './grid';
 
@@ -43,7 +44,8 @@ const up4 = (n: number) => Math.ceil(n / 4) * 4;
 /**
  * MEC.md, "Workspace, exactly", in f32 elements (i_h the padded height), with the documented
  * extensions: MEC's L holds runs of k_w·i_c/g values `run` apart in strips of `rows` runs
- * (mecLayout: the formula itself for unpadded runs, rounded up to whole vec4s), im2col's rows of
+ * (mecLayout: the formula itself for unpadded runs, rounded up to whole vec4s; Solution B's
+ * for its block kernel, here the default one, whose rows may share padded runs), im2col's rows of
  * k_h·k_w·i_c/g values are padded to a multiple of 4, and weights that are OIHW or not
  * vec4-aligned are packed into a padded copy.
  */
@@ -53,7 +55,7 @@ function formulaElements(algorithm: ConcreteAlgorithm, xShape: number[], wShape:
   const mecRun = p.kW * p.inCPerGroup;
   const colsRun = p.kH * p.kW * p.inCPerGroup;
   const packedLayout = p.layout === 'NCHW' || p.outC % 4 !== 0 || p.outCPerGroup % 4 !== 0;
-  const { run, rows } = mecLayout(p);
+  const { run, rows } = mecLayout(p, algorithm === 'mec-b' ? kDefaultGemmKernel : undefined);
   const mec = up4(g * p.batch * p.outW * rows * run);
   // B: k_h segments of k_w·i_c/g rows, `run` apart, then zero rows up to a multiple of 4.
   const mecWeights = packedLayout || run !== mecRun || (p.kH * run) % 4 !== 0 ? g * up4(p.kH * run) * up4(p.outCPerGroup) : 0;
@@ -82,27 +84,38 @@ test('aligned layers use exactly MEC.md\'s workspace: i_n·o_w·i_h·k_w·i_c an
 });
 
 test('short runs are padded only as far as their windows need (3-channel layers)', () => {
-  // [xShape, wShape, stride, pad, layout, run]: VGG conv1_1 (cv7) keeps runs of 9 (MEC.md's L
-  // exactly, windows read as f32s); ResNet conv1 (cv3, s_h = 2) pads runs of 21 to 22, not 24, so
-  // that its windows start on vec4s; AlexNet conv1 (cv1, s_h = 4) keeps 33, with one zero row per
-  // strip (227 -> 228 rows) to align the strips.
+  // [xShape, wShape, stride, pad, Solution A's layout, run, rows, Solution B's with 16 × 8 blocks]:
+  // VGG conv1_1 (cv7) keeps runs of 9 (MEC.md's L exactly, windows read as f32s); ResNet conv1
+  // (cv3, s_h = 2) pads runs of 21 to 22, not 24, so that its windows start on vec4s; AlexNet
+  // conv1 (cv1, s_h = 4) keeps 33, with one zero row per strip (227 -> 228 rows) to align the
+  // strips. Solution B's block kernel lets 16 adjacent output rows share each run it loads, so
+  // there runs padded to a multiple of 4 cost less than the shorter windows (gemm-window.ts).
   const cases = [
-    [[1, 224, 224, 3], [3, 3, 3, 64], 1, 1, 'window-f32', 9, 226],
-    [[1, 224, 224, 3], [7, 7, 3, 64], 2, 3, 'window-vec4', 22, 230],
-    [[1, 227, 227, 3], [11, 11, 3, 96], 4, 0, 'window-vec4', 33, 228],
+    [[1, 224, 224, 3], [3, 3, 3, 64], 1, 1, 'window-f32', 9, 226, { kind: 'runs', run: 12, rows: 226 }],
+    [[1, 224, 224, 3], [7, 7, 3, 64], 2, 3, 'window-vec4', 22, 230, { kind: 'runs', run: 24, rows: 230 }],
+    [[1, 227, 227, 3], [11, 11, 3, 96], 4, 0, 'window-vec4', 33, 228, { kind: 'runs', run: 36, rows: 227 }],
   ] as const;
-  for (const [xShape, wShape, stride, pad, kind, run, rows] of cases) {
+  for (const [xShape, wShape, stride, pad, kind, run, rows, layoutB] of cases) {
     const options = { strides: stride, padding: [pad, pad, pad, pad] as const };
     const p = normalizeConvParams([...xShape], [...wShape], options);
     expect(mecLayout(p)).toEqual({ kind, run, rows });
-    const weights = 4 * up4(p.kH * run) * p.outC; // k_h segments `run` apart, zero rows to a multiple of 4
-    const lBytes = 4 * up4(p.batch * p.outW * rows * run);
-    expect(engine.workspaceBytes('mec-b', [...xShape], [...wShape], options)).toBe(lBytes + weights);
-    expect(engine.workspaceBytes('mec-a', [...xShape], [...wShape], options)).toBe(lBytes + weights);
-    if (kind === 'window-f32') expect(lBytes).toBe(4 * p.batch * p.outW * p.paddedH * p.kW * p.inC);
-    // Always below padding every run to a multiple of 4, and below im2col's workspace.
-    expect(lBytes).toBeLessThan(4 * p.batch * p.outW * p.paddedH * up4(p.kW * p.inC));
-    expect(lBytes).toBeLessThan(engine.workspaceBytes('im2col', [...xShape], [...wShape], options));
+    expect(mecLayout(p, kDefaultGemmKernel)).toEqual(layoutB);
+    // Kernels whose rows read apart keep Solution A's layout.
+    expect(mecLayout(p, { family: 'block', tm: 16, tn4: 2, rowWindows: false })).toEqual({ kind, run, rows });
+    expect(mecLayout(p, { family: 'tiled', wg: 8, tileK: 16 })).toEqual({ kind, run, rows });
+    const bytes = (l: { run: number; rows: number }) => ({
+      l: 4 * up4(p.batch * p.outW * l.rows * l.run),
+      weights: 4 * up4(p.kH * l.run) * p.outC, // k_h segments `run` apart, zero rows to a multiple of 4
+    });
+    const a = bytes({ run, rows });
+    const b = bytes(layoutB);
+    expect(engine.workspaceBytes('mec-a', [...xShape], [...wShape], options)).toBe(a.l + a.weights);
+    expect(engine.workspaceBytes('mec-b', [...xShape], [...wShape], options)).toBe(b.l + b.weights);
+    if (kind === 'window-f32') expect(a.l).toBe(4 * p.batch * p.outW * p.paddedH * p.kW * p.inC);
+    // Always at most padding every run to a multiple of 4, and below im2col's workspace.
+    expect(a.l).toBeLessThan(4 * p.batch * p.outW * p.paddedH * up4(p.kW * p.inC));
+    expect(b.l).toBeLessThanOrEqual(4 * p.batch * p.outW * p.paddedH * up4(p.kW * p.inC));
+    for (const l of [a.l, b.l]) expect(l).toBeLessThan(engine.workspaceBytes('im2col', [...xShape], [...wShape], options));
   }
 });
 

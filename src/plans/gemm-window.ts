@@ -46,18 +46,32 @@ function cost(kernel: BlockKernel, blocks: number, rows: number, aLoads: number,
  * one with the least estimated work once blocks are padded to whole columns and rows.
  */
 export function windowBlock(kernel: BlockKernel, w: RowWindows, outW: number): WindowBlock | undefined {
+  const best = bestWindow(kernel, w, outW);
+  return best && { tw: best.tw, th: best.th };
+}
+
+/**
+ * The window kernel's estimated work against the plain block kernel's on the same runs, 1 where
+ * it does not apply: how much cheaper padded runs become when adjacent rows share them (mecLayout).
+ */
+export function windowWorkRatio(kernel: BlockKernel, w: RowWindows, outW: number): number {
+  const best = bestWindow(kernel, w, outW);
+  return best ? best.cost / best.plain : 1;
+}
+
+function bestWindow(kernel: BlockKernel, w: RowWindows, outW: number): (WindowBlock & { cost: number; plain: number }) | undefined {
   if (4 * kernel.tm * w.kH * kernel.tn4 > kMaxFmas) return undefined;
   const plain = cost(kernel, Math.ceil((w.outH * outW) / kernel.tm), kernel.tm, kernel.tm * w.kH, w.kH);
-  let best: (WindowBlock & { cost: number }) | undefined;
+  let best: (WindowBlock & { cost: number; plain: number }) | undefined;
   for (let th = 2; th <= Math.min(kernel.tm, w.outH); th++) {
     const tw = Math.floor(kernel.tm / th);
     const runs = windowRuns(th, w).length;
     if (runs === th * w.kH) continue; // these rows' windows share no run (s_h ≥ k_h, or d_h > 1 and th ≤ d_h)
     const blocks = Math.ceil(w.outH / th) * Math.ceil(outW / tw);
     const c = cost(kernel, blocks, tw * th, tw * runs, w.kH);
-    if (c < plain && (!best || c < best.cost)) best = { tw, th, cost: c };
+    if (c < plain && (!best || c < best.cost)) best = { tw, th, cost: c, plain };
   }
-  return best && { tw: best.tw, th: best.th };
+  return best;
 }
 
 /** Pipeline-key suffix naming a window block's geometry. */

@@ -4,6 +4,7 @@ import lowerInputWgsl from '../../shaders/lower_input.wgsl?raw';
 import lowerXF32Wgsl from '../../shaders/lower_x_f32.wgsl?raw';
 import lowerXQuadsWgsl from '../../shaders/lower_x_quads.wgsl?raw';
 import type { ConvParams } from '../params';
+import { windowWorkRatio } from './gemm-window';
 import { type GemmKernel, gemmPasses, outputStrides, packedWeightsWorkspace, packWeightsPass, roundUp4, splitKWorkspace, weightsLayout } from './gemm';
 import { type AlgorithmPlan, type ConvBuffers, elementwiseWorkgroups, kElementwiseWorkgroup, kLoweringSegment, loweringInvocations, loweringShader, type Pass, type WorkspaceBuffer } from './types';
 
@@ -45,14 +46,20 @@ const leastFrom = (start: number, ok: (n: number) => boolean) => {
  * of 9 become 36 values against 28). With adjacent kernel rows (d_h = 1) an output row's window
  * of L is one contiguous stretch of k_h runs (MEC.md, "The GEMMs"), padded once, at its end, to a
  * multiple of 4 and masked there; for s_h = 2 or 4 a smaller pad per run aligns every window.
+ * Given Solution B's block kernel, padded runs are weighed at the work left once adjacent output
+ * rows share them (gemm_window.wgsl): cv7 with 16 × 8 blocks, runs of 12 with 16 rows sharing
+ * them ran 74 ms against 90 for windows of f32s (Chromium/SwiftShader).
  */
-export function mecLayout(p: ConvParams): MecLayout {
+export function mecLayout(p: ConvParams, windowKernel?: GemmKernel): MecLayout {
   const r = mecRun(p);
   const runs: MecLayout = { kind: 'runs', run: roundUp4(r), rows: p.paddedH };
   if (p.dilationH !== 1 || r % 4 === 0) return runs;
+  const shared = windowKernel?.family === 'block' && windowKernel.rowWindows !== false
+    ? windowWorkRatio(windowKernel, { outH: p.outH, strideH: p.strideH, dilationH: p.dilationH, kH: p.kH }, p.outW)
+    : 1;
   const aligned = leastFrom(r, (n) => (p.strideH * n) % 4 === 0);
   const candidates: [MecLayout, number][] = [
-    [runs, p.kH * runs.run],
+    [runs, shared * p.kH * runs.run],
     ...(aligned % 4 !== 0 ? [[{ kind: 'window-vec4', run: aligned, rows: leastFrom(p.paddedH, (h) => (h * aligned) % 4 === 0) }, roundUp4(p.kH * aligned)] as [MecLayout, number]] : []),
     [{ kind: 'window-f32', run: r, rows: p.paddedH }, kF32ReadCost * roundUp4(p.kH * r)],
   ];
@@ -62,10 +69,11 @@ export function mecLayout(p: ConvParams): MecLayout {
 /**
  * Elements of MEC's L for all images: i_n · o_w · i_h · k_w · i_c (MEC.md, "Workspace"), i_h the
  * padded height; exactly that when k_w · i_c/g is a multiple of 4 or the runs are unpadded (then
- * rounded up to whole vec4s, at most 3 more); otherwise runs are padded as mecLayout says.
+ * rounded up to whole vec4s, at most 3 more); otherwise runs are padded as mecLayout says (for
+ * Solution B's block kernel `windowKernel`, where given).
  */
-export function mecLoweredElements(p: ConvParams): number {
-  return roundUp4(layoutValues(p, mecLayout(p)));
+export function mecLoweredElements(p: ConvParams, windowKernel?: GemmKernel): number {
+  return roundUp4(layoutValues(p, mecLayout(p, windowKernel)));
 }
 
 /** L's values, padding included, before rounding up to whole vec4s. */
@@ -74,10 +82,10 @@ const layoutValues = (p: ConvParams, layout: MecLayout) => p.groups * p.batch * 
 /** The weights as B: k_h segments of k_w·i_c/g rows, one per run of a window. */
 const mecWeights = (p: ConvParams, layout: MecLayout) => weightsLayout(p, p.kH, mecRun(p), layout.run);
 
-/** Both solutions: L, the packed weights where needed, split-K partials. */
-const mecWorkspace = (p: ConvParams, kernel: GemmKernel): WorkspaceBuffer[] => [
-  { name: 'mec.L', elements: mecLoweredElements(p) },
-  ...packedWeightsWorkspace(p, mecWeights(p, mecLayout(p))),
+/** L, the packed weights where needed, split-K partials; L laid out for `windowKernel` (Solution B's GEMM kernel) where given. */
+const mecWorkspace = (p: ConvParams, kernel: GemmKernel, windowKernel?: GemmKernel): WorkspaceBuffer[] => [
+  { name: 'mec.L', elements: mecLoweredElements(p, windowKernel) },
+  ...packedWeightsWorkspace(p, mecWeights(p, mecLayout(p, windowKernel))),
   ...splitKWorkspace(p, kernel),
 ];
 
@@ -152,10 +160,10 @@ function weightsOperand(p: ConvParams, l: MecLayout, io: ConvBuffers, passes: Pa
  */
 export const mecB: AlgorithmPlan = {
   algorithm: 'mec-b',
-  workspace: mecWorkspace,
+  workspace: (p, kernel) => mecWorkspace(p, kernel, kernel),
   passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
-    const lLayout = mecLayout(p);
+    const lLayout = mecLayout(p, kernel);
     const passes: Pass[] = [lowerPass(p, lLayout, io.x, l)];
     const { b, layout } = weightsOperand(p, lLayout, io, passes);
     const v = lView(p, lLayout);
@@ -187,7 +195,7 @@ export const mecB: AlgorithmPlan = {
  */
 export const mecA: AlgorithmPlan = {
   algorithm: 'mec-a',
-  workspace: mecWorkspace,
+  workspace: (p, kernel) => mecWorkspace(p, kernel),
   passes(p, io, kernel: GemmKernel) {
     const [l] = io.workspace;
     const lLayout = mecLayout(p);
