@@ -19,7 +19,7 @@ export interface LayerResults {
   formulas: { mecBytes: number; im2colBytes: number };
   results: ContestantResult[];
   /** What our autotuner chose for 'auto' on this layer, and how long tuning took (once per shape class). */
-  autotune?: { ms: number; choice: string; candidates: Record<string, number> };
+  autotune?: { ms: number; choice: string; candidates: Record<string, number>; finals?: Record<string, number> };
 }
 
 export interface BenchReport {

@@ -173,13 +173,13 @@ export class BenchSession {
    * Let our engine's autotuner time its candidates for the current layer, so 'auto' runs the
    * adapter's measured choice (a one-time cost per shape class, reported on its own).
    */
-  async tuneAuto(): Promise<{ ms: number; choice: string; candidates: Record<string, number> }> {
+  async tuneAuto(): Promise<{ ms: number; choice: string; candidates: Record<string, number>; finals?: Record<string, number> }> {
     const engine = this.engine;
     if (!engine || !this.layer) throw new Error('tuneAuto() needs mec-webgpu loaded and a layer set');
     const { conv } = this.layer;
     const t0 = performance.now();
     const entry = await engine.tune(conv.xShape, conv.wShape, conv.options, { runs: 1 });
-    return { ms: performance.now() - t0, choice: `${entry.algorithm}/${gemmKernelName(entry.gemmKernel)}`, candidates: entry.candidates };
+    return { ms: performance.now() - t0, choice: `${entry.algorithm}/${gemmKernelName(entry.gemmKernel)}`, candidates: entry.candidates, finals: entry.finals };
   }
 
   /** The best GEMM our engine reaches here (size × size × 4·size), for the share-of-peak figures. */

@@ -5,11 +5,13 @@ import type { GemmKernel } from './plans/gemm';
 export interface TuneEntry {
   algorithm: ConcreteAlgorithm;
   gemmKernel: GemmKernel;
-  /** Median time of the winner, ms, and the workspace it needs. */
+  /** Time of the winner, ms (the fastest of its runs; of its final rounds where there were finals), and the workspace it needs. */
   ms: number;
   workspaceBytes: number;
-  /** Every candidate timed, for reports: `${algorithm}/${kernel}` → median ms (Infinity when it failed). */
+  /** Every candidate timed, for reports: `${algorithm}/${kernel}` → fastest run, ms (Infinity when it failed). */
   candidates: Record<string, number>;
+  /** The fastest few, timed again in interleaved rounds (the winner is the fastest of these): name → fastest round, ms. */
+  finals?: Record<string, number>;
 }
 
 /** Where tuning results outlive the engine: a JSON file in Node, IndexedDB in a browser. */
