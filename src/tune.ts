@@ -50,10 +50,11 @@ export async function tuneConv(
   const kernels = engine.gemmKernels;
   const p = plan('direct', kDefaultGemmKernel).params;
   const candidates: Record<string, number> = {};
-  const finals: Record<string, number> = {};
   type Timed = { name: string; algorithm: ConcreteAlgorithm; gemmKernel: GemmKernel; ms: number; workspaceBytes: number };
   const timed: Timed[] = [];
   let best: Timed | undefined;
+  // The finalists' fastest interleaved round (the last step below).
+  const rechecked = new Map<Timed, number>();
   const x = engine.upload(new Float32Array(xShape.reduce((a, b) => a * b, 1)), xShape);
   const w = engine.upload(new Float32Array(wShape.reduce((a, b) => a * b, 1)), wShape);
   const bias = options.bias === undefined ? undefined : engine.upload(new Float32Array(p.outC), [1, 1, 1, p.outC]);
@@ -101,7 +102,6 @@ export async function tuneConv(
     // for cv7 (62 ms in the bench; 16×32 shared-B ran 46 ms), and candidates timed minutes apart
     // drift apart (cv10: the tuner's pick ran 109 ms in the bench's rounds, plain mec-b 88).
     const finalists = timed.filter((t) => Number.isFinite(t.ms)).sort((a, b) => a.ms - b.ms).slice(0, kRecheck);
-    const rechecked = new Map<Timed, number>();
     const rounds = (finalists[0]?.ms ?? Infinity) < kShortCallMs ? kShortCallRuns : runs + 1;
     for (let round = 0; round < rounds && finalists.length > 1; round++) {
       for (const entry of finalists) {
@@ -110,14 +110,11 @@ export async function tuneConv(
           const ms = (await timeConv2d(engine, x, w, call, { runs: 1, warmup: round === 0 ? 1 : 0 })).minMs;
           rechecked.set(entry, Math.min(rechecked.get(entry) ?? Infinity, ms));
         } catch {
-          // It ran once; it keeps that time.
+          // A failed round is skipped; a finalist with no round left is not chosen.
         }
       }
     }
-    for (const [entry, ms] of rechecked) {
-      entry.ms = ms;
-      finals[entry.name] = ms;
-    }
+    for (const [entry, ms] of rechecked) entry.ms = ms;
     // Among the finalists by their rounds alone: the others' earlier times were not taken alongside.
     const pool = rechecked.size > 0 ? [...rechecked.keys()] : timed;
     best = pool.reduce<Timed | undefined>((b, t) => (!b || t.ms < b.ms ? t : b), undefined);
@@ -128,5 +125,6 @@ export async function tuneConv(
   }
   if (!best || best.ms === Infinity) throw new Error('autotune: no candidate ran');
   const { name: _name, ...choice } = best;
-  return { ...choice, candidates, ...(Object.keys(finals).length > 0 ? { finals } : {}) };
+  const finals = rechecked.size > 0 ? { finals: Object.fromEntries([...rechecked].map(([entry, ms]) => [entry.name, ms])) } : {};
+  return { ...choice, candidates, ...finals };
 }

@@ -83,11 +83,14 @@ const layoutValues = (p: ConvParams, layout: MecLayout) => p.groups * p.batch * 
 const mecWeights = (p: ConvParams, layout: MecLayout) => weightsLayout(p, p.kH, mecRun(p), layout.run);
 
 /** L, the packed weights where needed, split-K partials; L laid out for `windowKernel` (Solution B's GEMM kernel) where given. */
-const mecWorkspace = (p: ConvParams, kernel: GemmKernel, windowKernel?: GemmKernel): WorkspaceBuffer[] => [
-  { name: 'mec.L', elements: mecLoweredElements(p, windowKernel) },
-  ...packedWeightsWorkspace(p, mecWeights(p, mecLayout(p, windowKernel))),
-  ...splitKWorkspace(p, kernel),
-];
+function mecWorkspace(p: ConvParams, kernel: GemmKernel, windowKernel?: GemmKernel): WorkspaceBuffer[] {
+  const layout = mecLayout(p, windowKernel);
+  return [
+    { name: 'mec.L', elements: roundUp4(layoutValues(p, layout)) },
+    ...packedWeightsWorkspace(p, mecWeights(p, layout)),
+    ...splitKWorkspace(p, kernel),
+  ];
+}
 
 /** Runs of a strip per invocation of the flat lowering, located once: 8 beat 1, 4 and 16 on cv1, cv3 and cv7 (SwiftShader). */
 const kFlatRuns = 8;
