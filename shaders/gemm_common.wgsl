@@ -28,14 +28,18 @@ struct Gemm {
   // Split-K (tiled kernels on GPUs whose output alone is too few invocations): slice s of splitK
   // sums k in [s·kChunk, (s+1)·kChunk) into partial rows ldPartial wide; 1, K, N otherwise.
   splitK: u32, kChunk: u32, ldPartial: u32,
-  // The fused epilogue is uniform, not an override: one pipeline serves every bias/activation,
-  // and compiling large register blocks is what costs (seconds each on SwiftShader).
-  activation: u32, // 0 none, 1 relu, 2 relu6
+  // The bias is uniform (one pipeline serves layers with and without); the activation is the
+  // ACTIVATION override below.
   hasBias: u32,
   // The reduction's real length: where A is one window of K = roundUp4(kValid) per row, its last
   // quad runs into the next row of L or past the buffer, and is masked (kInside).
   kValid: u32,
 }
+
+// 0 none, 1 relu, 2 relu6: an override, so the store of a layer without one is a plain store. As a
+// uniform, the selects cost as much as the fmas of a short reduction (SwiftShader, 224×224×4 → 64
+// 1×1 GEMM: 31.7 against 27.5 ms; VGG conv1_1's GEMM about 10 % of its time).
+override ACTIVATION: u32 = 0u;
 
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
@@ -108,10 +112,14 @@ fn biasOf(p: Part, n0: u32) -> vec4f {
   return vec4f(bias[b + min(n0, last)], bias[b + min(n0 + 1u, last)], bias[b + min(n0 + 2u, last)], bias[b + min(n0 + 3u, last)]);
 }
 
-// The activation without branches: select() keeps stores out of divergent control flow, which
-// SwiftShader runs under masks (measured: branches in the store were a third of a k = 36 GEMM).
+// The activation: the branches test a pipeline constant, so they compile away (no divergent
+// control flow, which SwiftShader runs under masks: branches in the store were a third of a k = 36 GEMM).
 fn activate(v: vec4f) -> vec4f {
-  let relu = max(v, vec4f(0.0));
-  let clamped = select(relu, min(relu, vec4f(6.0)), u.activation == 2u);
-  return select(clamped, v, u.activation == 0u);
+  if (ACTIVATION == 1u) {
+    return max(v, vec4f(0.0));
+  }
+  if (ACTIVATION == 2u) {
+    return min(max(v, vec4f(0.0)), vec4f(6.0));
+  }
+  return v;
 }

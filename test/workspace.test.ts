@@ -170,11 +170,14 @@ test('pipelines are cached per specialisation', async () => {
   await run();
   await run();
   expect(cachedPipelineCount(device)).toBe(count);
-  // The fused epilogue is a uniform: relu6 and bias reuse the same pipelines.
+  // The bias is a uniform: the same pipelines.
   const bias = seededData(4, 7);
-  await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', activation: 'relu6', bias })).destroy();
+  await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', bias })).destroy();
   expect(cachedPipelineCount(device)).toBe(count);
+  // The activation is the GEMM's ACTIVATION override: relu6 is one more pipeline (the GEMM's), and again none.
+  for (let i = 0; i < 2; i++) await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', activation: 'relu6', bias })).destroy();
+  expect(cachedPipelineCount(device)).toBe(count + 1);
   // Another GEMM kernel is a new specialisation: one more pipeline, nothing else.
   await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', gemmKernel: { family: 'block', tm: 4, tn4: 1 } })).destroy();
-  expect(cachedPipelineCount(device)).toBe(count + 1);
+  expect(cachedPipelineCount(device)).toBe(count + 2);
 });

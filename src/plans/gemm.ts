@@ -279,7 +279,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     cBase: 0, cS0: v.cStrides[0], cS1: v.cStrides[1], cS2: v.cStrides[2],
     cMInner: v.cMInner ?? v.M, cSMOuter: v.cSMOuter ?? 0,
     splitK, kChunk: Math.ceil(Math.ceil(v.K / splitK) / kTileOf(kernel)) * kTileOf(kernel), ldPartial,
-    activation: epilogue ? activationCode(p) : 0, hasBias: epilogue && p.hasBias ? 1 : 0, kValid,
+    hasBias: epilogue && p.hasBias ? 1 : 0, kValid,
   });
   // The name keys the pipeline cache, so it names every variant of the code.
   const name = `${v.label}.${gemmKernelName(kernel)}${kALoadSuffix[aLoad]}${rowWindows ? `.${windowBlockName(rowWindows.block, rowWindows.windows)}` : ''}`;
@@ -287,7 +287,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     return [{
       name: `${name}${vec4Store ? '.store4' : ''}`,
       code: gemmSource(kernel, vec4Store ? 'vec4' : 'scalar', aLoad, rowWindows),
-      constants: shape,
+      constants: { ...shape, ACTIVATION: activationCode(p) },
       bindings: [v.a, v.b, v.bias, v.c],
       struct: 'Gemm',
       uniforms: uniforms(true),
@@ -302,7 +302,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     {
       name: `${name}.partial`,
       code: gemmSource(kernel, 'partial', aLoad),
-      constants: shape,
+      constants: { ...shape, ACTIVATION: 0 },
       bindings: [v.a, v.b, v.bias, partials],
       struct: 'Gemm',
       uniforms: uniforms(false),
@@ -311,7 +311,7 @@ export function gemmPasses(p: ConvParams, v: GemmView, kernel: GemmKernel, parti
     {
       name: `${v.label}.splitKSum${vec4Store ? '.store4' : ''}`,
       code: kSplitKSumSources[vec4Store ? 'vec4' : 'scalar'],
-      constants: { WORKGROUP_SIZE: kElementwiseWorkgroup },
+      constants: { WORKGROUP_SIZE: kElementwiseWorkgroup, ACTIVATION: activationCode(p) },
       // The partials are read as A; B is not bound.
       bindings: [partials, undefined, v.bias, v.c],
       struct: 'Gemm',
