@@ -98,8 +98,10 @@ const kFlatRuns = 8;
 function lowerPass(p: ConvParams, layout: MecLayout, x: GPUBuffer, l: GPUBuffer): Pass {
   const elements = layoutValues(p, layout);
   const runs = elements / layout.run;
-  if (layout.kind !== 'runs') {
-    // The flat L of short runs: one invocation per kFlatRuns runs of a strip (mec_lower_flat.wgsl).
+  if (layout.kind !== 'runs' || mecRun(p) % 4 !== 0) {
+    // The flat L of short runs, unpadded, part-padded or padded to quads (the vec4 lowering would
+    // locate each short run apart: VGG conv1_1's runs of 12, 8.9 against 6.8 ms; AlexNet conv1's
+    // of 36, 7.3 against 4.8): one invocation per kFlatRuns runs of a strip (mec_lower_flat.wgsl).
     const total = (runs / layout.rows) * Math.ceil(layout.rows / kFlatRuns);
     return {
       name: 'Mec.lowerFlat',
