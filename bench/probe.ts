@@ -4,7 +4,8 @@
 // channels into k_c (its lowering is a copy of A); the "output floor" is the same with K = 4:
 // what writing the layer's output through our GEMM costs, whatever the reduction.
 import { type ConcreteAlgorithm, type ConvEngine, convFlops, type GemmKernel, gemmKernelName, normalizeConvParams, type PassTime } from '../src/index';
-import { median, uploadBenchTensor } from '../src/profile';
+import { roundUp4 } from '../src/plans/gemm';
+import { median, timeConv2d, uploadBenchTensor } from '../src/profile';
 import { type BenchLayer, layerConv } from './layers';
 
 export interface ProbeCase {
@@ -20,8 +21,6 @@ export interface ProbeCase {
   /** GPU time per pass, one call with timestamp queries (where the device has them). */
   passes?: PassTime[];
 }
-
-const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** Time `algorithms` × `kernels` on the layer, the plain GEMM of its shape and the output floor, in `rounds` interleaved rounds. */
 export async function probeLayer(engine: ConvEngine, layer: BenchLayer, algorithms: ConcreteAlgorithm[], kernels: GemmKernel[], rounds: number): Promise<ProbeCase[]> {
@@ -40,16 +39,8 @@ export async function probeLayer(engine: ConvEngine, layer: BenchLayer, algorith
     ...algorithms.flatMap((algorithm) => kernels.map((kernel) => ({ name: `${algorithm}/${gemmKernelName(kernel)}`, t: tensors.conv, options: { ...tensors.conv.options, algorithm, gemmKernel: kernel } }))),
     ...(['gemm', 'floor'] as const).flatMap((key) => kernels.map((kernel) => ({ name: `${key}/${gemmKernelName(kernel)}`, t: tensors[key], options: { algorithm: 'mec-b' as const, gemmKernel: kernel } }))),
   ];
-  const once = async (c: (typeof cases)[number]) => {
-    const t0 = performance.now();
-    const y = await engine.conv2d(c.t.x, c.t.x.shape, c.t.w, c.t.w.shape, c.options);
-    try {
-      await engine.device.queue.onSubmittedWorkDone();
-      return performance.now() - t0;
-    } finally {
-      y.destroy();
-    }
-  };
+  // One call until the queue has drained, its output destroyed (timeConv2d, as the tuner times).
+  const once = async (c: (typeof cases)[number]) => (await timeConv2d(engine, c.t.x, c.t.w, c.options, { runs: 1, warmup: 0 })).minMs;
   try {
     const first = [];
     for (const c of cases) first.push(await once(c));

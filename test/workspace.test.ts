@@ -174,7 +174,7 @@ test('pipelines are cached per specialisation', async () => {
   const bias = seededData(4, 7);
   await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', bias })).destroy();
   expect(cachedPipelineCount(device)).toBe(count);
-  // The activation is the GEMM's ACTIVATION override: relu6 is one more pipeline (the GEMM's), and again none.
+  // The activation is the GEMM's ACTIVATION override: relu6 adds one pipeline (the GEMM's), and a second relu6 call none.
   for (let i = 0; i < 2; i++) await (await engine.conv2d(x, [2, 6, 6, 3], w, [3, 3, 3, 4], { algorithm: 'mec-a', padding: 'same', activation: 'relu6', bias })).destroy();
   expect(cachedPipelineCount(device)).toBe(count + 1);
   // Another GEMM kernel is a new specialisation: one more pipeline, nothing else.
