@@ -35,14 +35,19 @@ fn main(
   let bOffset = p.b;
   //# declarations: row offsets aR<i>, column offsets bC<j>, accumulators acc<i>_<j>
 
+  // One loop over the quads of k that steps to the next k-split segment in place: a nested loop
+  // costs a fixed ~8 ms more on SwiftShader (K = 28, 50176 × 64: 46 against 39 ms; K = 4: 25 against 17).
+  let quads = u.aKCount * inner4;
+  var k = 0u;
+  var left = inner4;
   var bRow = 0u;
-  for (var outer = 0u; outer < u.aKCount; outer++) {
-    let kBase = outer * outer4;
-    for (var inner = 0u; inner < inner4; inner++) {
-      let k = kBase + inner;
-      //# body: 4 × TN4 vec4 loads of B, TM vec4 loads of A, TM × TN4 × 4 vec4 fma
-      bRow += 4u * ldb;
-    }
+  for (var q = 0u; q < quads; q++) {
+    //# body: 4 × TN4 vec4 loads of B, TM vec4 loads of A, TM × TN4 × 4 vec4 fma
+    bRow += 4u * ldb;
+    left -= 1u;
+    let wrap = left == 0u;
+    k = select(k + 1u, k + 1u + outer4 - inner4, wrap);
+    left = select(left, inner4, wrap);
   }
 
   //# stores: one store() per accumulator

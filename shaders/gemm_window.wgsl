@@ -40,9 +40,11 @@ fn main(
   //# declarations: strip offsets aS<w>, run offsets r<i>, segment offsets bSeg<s>, column offsets bC<j>, accumulators
 
   var bRow = 0u;
-  for (var k = 0u; k < run4; k++) {
+  var k = 0u;
+  //# loop: over the quads k of a run; short runs test at the bottom (loop, break if), others at the top (for)
     //# body: every segment's 4 × TN4 vec4s of B, each run of the strips loaded once and multiplied into its rows
     bRow += 4u * ldb;
+    //# next: a short run's continuing block
   }
 
   //# stores: the block's own rows, one store() per accumulator

@@ -1,5 +1,6 @@
 import gemmWindowWgsl from '../../shaders/gemm_window.wgsl?raw';
 import { type BlockKernel, blockBLoads, blockColumns, blockFma, fillBlockKernel } from './block-code';
+import { fillTemplate } from './template';
 
 /** How the output rows of one column of MEC's GEMM overlap in L: o_h rows, output row h reading runs h·s_h + s·d_h, s < k_h. */
 export interface RowWindows {
@@ -9,11 +10,19 @@ export interface RowWindows {
   kH: number;
 }
 
-/** A block of tw × th ≤ TM GEMM rows: tw output columns by th adjacent output rows. */
+/** A block of tw × th ≤ TM GEMM rows: tw output columns by th adjacent output rows, over runs of at most kShortRunQuads quads or longer. */
 export interface WindowBlock {
   tw: number;
   th: number;
+  shortRun?: boolean;
 }
+
+/**
+ * Runs of at most this many quads of k are looped with the test at the bottom (loop, break if):
+ * on SwiftShader VGG conv1_1's GEMM, runs of 3 quads, took 34 against 38 ms that way; runs of 6
+ * were even, and from 12 on it was slower (27 against 24 ms), so longer runs keep the for loop.
+ */
+export const kShortRunQuads = 4;
 
 /** The runs of a strip that th adjacent rows read, from the first row's first run: th·s_h + s·d_h. */
 export function windowRuns(th: number, w: RowWindows): number[] {
@@ -29,9 +38,15 @@ export function windowRuns(th: number, w: RowWindows): number[] {
 const kLoadCost = 8;
 /**
  * The largest body written out, in vec4 fma statements (3 × the plain 16 × 32 block's 512, which
- * compiles in about 2.4 s on SwiftShader): 16 × 32 blocks on 3 × 3 layers (1536), 16 × 8 up to 11 × 11.
+ * compiles in about 2.4 s on SwiftShader): 16 × 32 blocks on 3 × 3 layers (1536), 16 × 8 up to 7 × 7.
  */
 const kMaxFmas = 1536;
+/**
+ * The tallest windows shared: the estimate favours 11 × 11 windows at stride 4 too, but there a
+ * 16 × 8 block ran slower than reading every row's window apart (Chromium/SwiftShader, AlexNet
+ * conv1: 66 against 50 ms GEMM), where 7 × 7 at stride 2 (ResNet conv1) gained (53 against 61).
+ */
+const kMaxWindowRows = 7;
 
 /** Loads and fmas of one invocation of `rows` rows per quad of a run, times the invocations. */
 function cost(kernel: BlockKernel, blocks: number, rows: number, aLoads: number, kH: number): number {
@@ -60,7 +75,7 @@ export function windowWorkRatio(kernel: BlockKernel, w: RowWindows, outW: number
 }
 
 function bestWindow(kernel: BlockKernel, w: RowWindows, outW: number): (WindowBlock & { cost: number; plain: number }) | undefined {
-  if (4 * kernel.tm * w.kH * kernel.tn4 > kMaxFmas) return undefined;
+  if (w.kH > kMaxWindowRows || 4 * kernel.tm * w.kH * kernel.tn4 > kMaxFmas) return undefined;
   const plain = cost(kernel, Math.ceil((w.outH * outW) / kernel.tm), kernel.tm, kernel.tm * w.kH, w.kH);
   let best: (WindowBlock & { cost: number; plain: number }) | undefined;
   for (let th = 2; th <= Math.min(kernel.tm, w.outH); th++) {
@@ -75,7 +90,7 @@ function bestWindow(kernel: BlockKernel, w: RowWindows, outW: number): (WindowBl
 }
 
 /** Pipeline-key suffix naming a window block's geometry. */
-export const windowBlockName = (b: WindowBlock, w: RowWindows) => `w${b.tw}x${b.th}k${w.kH}s${w.strideH}d${w.dilationH}`;
+export const windowBlockName = (b: WindowBlock, w: RowWindows) => `w${b.tw}x${b.th}k${w.kH}s${w.strideH}d${w.dilationH}${b.shortRun ? 'r' : ''}`;
 
 /** The kernel's WGSL: gemm_window.wgsl with its block written out for tw × th × tn4 and the windows' k_h, s_h, d_h. */
 export function gemmWindowSource(kernel: BlockKernel, block: WindowBlock, w: RowWindows, prelude: string): string {
@@ -119,5 +134,8 @@ export function gemmWindowSource(kernel: BlockKernel, block: WindowBlock, w: Row
     ]),
   );
   const constants = [`const TW = ${tw}u;`, `const TH = ${th}u;`, `const TN4 = ${tn4}u;`];
-  return fillBlockKernel(gemmWindowWgsl, 'gemm_window.wgsl', prelude, shareB, { constants, declarations: decl, body, stores });
+  const code = fillBlockKernel(gemmWindowWgsl, 'gemm_window.wgsl', prelude, shareB, { constants, declarations: decl, body, stores });
+  const loop = block.shortRun ? ['loop {'] : ['for (; k < run4; k++) {'];
+  const next = block.shortRun ? ['continuing {', '  k++;', '  break if k >= run4;', '}'] : [];
+  return fillTemplate(fillTemplate(code, 'loop', loop, 'gemm_window.wgsl'), 'next', next, 'gemm_window.wgsl');
 }

@@ -10,7 +10,7 @@ import gemmTiledWgsl from '../../shaders/gemm_tiled.wgsl?raw';
 import weightsPackWgsl from '../../shaders/weights_pack.wgsl?raw';
 import type { ConvParams } from '../params';
 import { type BlockKernel, blockBLoads, blockColumns, blockFma, fillBlockKernel } from './block-code';
-import { gemmWindowSource, type RowWindows, type WindowBlock, windowBlock, windowBlockName } from './gemm-window';
+import { gemmWindowSource, kShortRunQuads, type RowWindows, type WindowBlock, windowBlock, windowBlockName } from './gemm-window';
 import { activationCode, elementwiseWorkgroups, kElementwiseWorkgroup, type Pass, type WorkspaceBuffer } from './types';
 
 type Strides3 = readonly [number, number, number];
@@ -331,7 +331,8 @@ function windowsOf(v: GemmView, kernel: BlockKernel & { rowWindows?: boolean }) 
   const outW = v.aMInner ?? v.M;
   const ok = v.M === windows.outH * outW && v.aKOuter === windows.dilationH * v.aKInner && v.K === windows.kH * v.aKInner && (v.cMInner ?? v.M) === v.M;
   if (!ok) throw new Error(`gemm ${v.label}: row windows need M = o_h·o_w, aKOuter = d_h·run, K = k_h·run and one run of C rows`);
-  const block = windowBlock(kernel, windows, outW);
+  const shape = windowBlock(kernel, windows, outW);
+  const block = shape && { ...shape, shortRun: v.aKInner / 4 <= kShortRunQuads };
   return block && { block, windows, paddedM: Math.ceil(windows.outH / block.th) * Math.ceil(outW / block.tw) * kernel.tm };
 }
 
