@@ -10,7 +10,7 @@ export interface RowWindows {
   kH: number;
 }
 
-/** A block of tw × th ≤ TM GEMM rows: tw output columns by th adjacent output rows, over runs of at most kShortRunQuads quads or longer. */
+/** A block of tw × th ≤ TM GEMM rows: tw output columns by th adjacent output rows; shortRun: L's runs are at most kShortRunQuads quads long. */
 export interface WindowBlock {
   tw: number;
   th: number;
